@@ -1,0 +1,118 @@
+// Process helpers shared by the service scripts: detached children tracked by PID files.
+import { spawn } from 'node:child_process';
+import { mkdirSync, openSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export function log(service, message) {
+  process.stderr.write(`[${service}] ${message}\n`);
+}
+
+/** Starts a command that outlives this script; its output goes to logFile, its PID to pidFile. */
+export function spawnDetached(command, args, { pidFile, logFile, env, cwd }) {
+  mkdirSync(dirname(pidFile), { recursive: true });
+  mkdirSync(dirname(logFile), { recursive: true });
+  const out = openSync(logFile, 'a');
+  const child = spawn(command, args, {
+    cwd,
+    env: { ...process.env, ...env },
+    detached: true,
+    stdio: ['ignore', out, out],
+  });
+  child.unref();
+  writeFileSync(pidFile, String(child.pid));
+  return child.pid;
+}
+
+export function readPid(pidFile) {
+  if (!existsSync(pidFile)) return undefined;
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+export function isAlive(pid) {
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function runningPid(pidFile) {
+  const pid = readPid(pidFile);
+  return isAlive(pid) ? pid : undefined;
+}
+
+/** SIGTERM, then SIGKILL after graceMs; removes the PID file. Returns whether something was stopped. */
+export async function stopByPidFile(pidFile, { service, graceMs = 15000 } = {}) {
+  const pid = readPid(pidFile);
+  if (!isAlive(pid)) {
+    rmSync(pidFile, { force: true });
+    return false;
+  }
+  // Each service runs in its own process group (detached), so children of wrappers stop too.
+  const signalGroup = signal => {
+    try {
+      process.kill(-pid, signal);
+    } catch {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        /* already gone */
+      }
+    }
+  };
+  signalGroup('SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (isAlive(pid) && Date.now() < deadline) await sleep(100);
+  if (isAlive(pid)) {
+    if (service) log(service, `did not stop within ${graceMs} ms; killing PID ${pid}`);
+    signalGroup('SIGKILL');
+    while (isAlive(pid)) await sleep(50);
+  }
+  rmSync(pidFile, { force: true });
+  return true;
+}
+
+/** Polls probe() until it returns true; on timeout throws with the tail of the service's log. */
+export async function waitUntil(probe, { service, timeoutMs = 60000, intervalMs = 250, logFile, pid }) {
+  const deadline = Date.now() + timeoutMs;
+  let lastError;
+  while (Date.now() < deadline) {
+    if (pid !== undefined && !isAlive(pid)) {
+      throw new Error(`${service} exited during start-up.\n${tail(logFile)}`);
+    }
+    try {
+      if (await probe()) return;
+    } catch (error) {
+      lastError = error;
+    }
+    await sleep(intervalMs);
+  }
+  throw new Error(
+    `${service} did not become ready within ${timeoutMs} ms` +
+      (lastError ? ` (last error: ${lastError.message})` : '') +
+      `\n${tail(logFile)}`,
+  );
+}
+
+export function tail(logFile, lines = 30) {
+  if (!logFile || !existsSync(logFile)) return '';
+  const text = readFileSync(logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  return `--- last lines of ${logFile} ---\n${text}`;
+}
+
+export function readJson(file) {
+  return JSON.parse(readFileSync(file, 'utf8'));
+}
+
+export function writeJson(file, value, mode = 0o600) {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`, { mode });
+}
+
+export function removeFile(file) {
+  rmSync(file, { force: true });
+}

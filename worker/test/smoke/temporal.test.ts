@@ -1,0 +1,42 @@
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import searchAttributes from '../../src/search-attributes.json';
+import { testServices } from '../services';
+import { createSmokeActivities } from './activities';
+
+describe('the Temporal dev server started by the repo scripts', () => {
+  let env: TestWorkflowEnvironment;
+
+  beforeAll(async () => {
+    env = await TestWorkflowEnvironment.createFromExistingServer({ address: testServices().temporalAddress });
+  });
+
+  afterAll(async () => {
+    await env?.teardown();
+  });
+
+  it('runs a workflow and its activity on a real worker', async () => {
+    const taskQueue = `smoke-${process.pid}`;
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowsPath: require.resolve('./workflows'),
+      activities: createSmokeActivities(),
+    });
+    const result = await worker.runUntil(
+      env.client.workflow.execute('smokeWorkflow', {
+        taskQueue,
+        workflowId: `smoke/${process.pid}`,
+        args: ['diachronic'],
+      }),
+    );
+    expect(result).toBe(`hello, DIACHRONIC from ${taskQueue}`);
+  });
+
+  it("registered Diachronic's search attributes", async () => {
+    const { customAttributes } = await env.connection.operatorService.listSearchAttributes({
+      namespace: env.namespace ?? 'default',
+    });
+    expect(Object.keys(customAttributes ?? {})).toEqual(expect.arrayContaining(Object.keys(searchAttributes)));
+  });
+});
