@@ -57,6 +57,8 @@ const unleash = await start({
       },
     ],
   },
+  // The admin feature search allows 15 calls a minute by default; tests list flags far more often.
+  rateLimiting: { searchFeaturesMaxPerMinute: 6000 },
   versionCheck: { enable: false },
   telemetry: false,
 });

@@ -1,0 +1,116 @@
+import { once } from 'node:events';
+import { InMemStorageProvider, Unleash, UnleashEvents } from 'unleash-client';
+import { versionFlagMetadata } from './flags';
+
+/** Where `route` sends a workflow id: one version of its family. */
+export interface RouteDecision {
+  family: string;
+  versionId: string;
+  seq: number;
+  taskQueue: string;
+  flag: string;
+}
+
+export interface RouteOptions {
+  /** Test traffic: also enabled by the versions' dark strategies. */
+  isTest: boolean;
+}
+
+/**
+ * The newest version whose flag is enabled, asking `isEnabled` newest first and stopping at the first
+ * yes. `versions` must be sorted by seq, oldest first (as `Router.versions` returns them).
+ */
+export function routeAmong(
+  versions: readonly RouteDecision[],
+  isEnabled: (flag: string) => boolean,
+): RouteDecision | undefined {
+  for (let i = versions.length - 1; i >= 0; i--) {
+    if (isEnabled(versions[i].flag)) return versions[i];
+  }
+  return undefined;
+}
+
+export interface RouterOptions {
+  /** The Unleash server, e.g. `http://unleash:4242` (a trailing `/api` is accepted too). */
+  url: string;
+  /** A backend (client) token; it selects the environment whose strategies are evaluated. */
+  clientToken: string;
+  appName: string;
+  /** How often flags are fetched; a change made in Unleash routes after at most this long. */
+  refreshIntervalMs?: number;
+  environment?: string;
+  /** How long `start` waits for the first sync before it fails. */
+  startTimeoutMs?: number;
+}
+
+type VersionIndex = ReadonlyMap<string, readonly RouteDecision[]>;
+
+function indexVersions(features: ReadonlyArray<{ name: string; description?: string }>): VersionIndex {
+  const index = new Map<string, RouteDecision[]>();
+  for (const feature of features) {
+    const meta = versionFlagMetadata(feature);
+    if (!meta) continue;
+    const { family, versionId, seq, taskQueue } = meta;
+    const versions = index.get(family) ?? [];
+    versions.push({ family, versionId, seq, taskQueue, flag: feature.name });
+    index.set(family, versions);
+  }
+  for (const versions of index.values()) versions.sort((a, b) => a.seq - b.seq);
+  return index;
+}
+
+/**
+ * Routes workflow ids to versions by evaluating the version flags locally, with one unleash-client
+ * instance that polls Unleash. Archived flags are not served to clients, so they never route.
+ */
+export class Router {
+  private index: VersionIndex = new Map();
+
+  private constructor(private readonly unleash: Unleash) {
+    unleash.on(UnleashEvents.Changed, (features: ReadonlyArray<{ name: string; description?: string }>) => {
+      this.index = indexVersions(features);
+    });
+  }
+
+  /** Resolves once the flags have been fetched from Unleash. */
+  static async start(options: RouterOptions): Promise<Router> {
+    const base = options.url.replace(/\/+$/, '').replace(/\/api$/, '');
+    const unleash = new Unleash({
+      url: `${base}/api`,
+      appName: options.appName,
+      environment: options.environment,
+      refreshInterval: options.refreshIntervalMs ?? 15_000,
+      customHeaders: { Authorization: options.clientToken },
+      // Routing must come from Unleash itself, never from a stale backup file.
+      storageProvider: new InMemStorageProvider(),
+      disableAutoStart: true,
+    });
+    const router = new Router(unleash);
+    const timeoutMs = options.startTimeoutMs ?? 10_000;
+    try {
+      // Rejects on the client's first 'error' event (network, 401/403) or on the timeout.
+      const synchronized = once(unleash, UnleashEvents.Synchronized, { signal: AbortSignal.timeout(timeoutMs) });
+      await Promise.all([synchronized, unleash.start()]);
+    } catch (error) {
+      unleash.destroy();
+      const reason =
+        error instanceof Error && error.name === 'AbortError' ? `no answer within ${timeoutMs} ms` : String(error);
+      throw new Error(`could not fetch flags from Unleash at ${base}: ${reason}`);
+    }
+    return router;
+  }
+
+  route(family: string, workflowId: string, { isTest }: RouteOptions): RouteDecision | undefined {
+    const context = { userId: workflowId, properties: { isTest: String(isTest) } };
+    return routeAmong(this.versions(family), flag => this.unleash.isEnabled(flag, context));
+  }
+
+  /** The family's non-archived versions, oldest first. */
+  versions(family: string): readonly RouteDecision[] {
+    return this.index.get(family) ?? [];
+  }
+
+  destroy(): void {
+    this.unleash.destroy();
+  }
+}

@@ -1,0 +1,11 @@
+/** All activities of the Diachronic worker, built from the clients they use (real or fake in tests). */
+import { createTemporalActivities, TemporalActivityDeps } from './temporal';
+import { createVersionActivities, VersionActivityDeps } from './versions';
+
+export type ActivityDeps = TemporalActivityDeps & VersionActivityDeps;
+
+export function createActivities(deps: ActivityDeps) {
+  return { ...createVersionActivities(deps), ...createTemporalActivities(deps) };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

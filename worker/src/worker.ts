@@ -1,0 +1,63 @@
+/** Builds the Diachronic worker from its configuration: clients, activities, workflows. */
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
+import { Router } from '@diachronic/routing';
+import { createActivities } from './activities';
+import { WorkerConfig, temporalConnectionOptions } from './config';
+import { VersionWorkers } from './kubernetes/version-workers';
+import { UnleashAdminClient } from './unleash/admin-client';
+import { VersionFlags } from './unleash/version-flags';
+
+export interface DiachronicWorker {
+  worker: Worker;
+  /** Closes the clients after the worker has stopped. */
+  close(): Promise<void>;
+}
+
+export async function createDiachronicWorker(
+  config: WorkerConfig,
+  overrides: Partial<Pick<WorkerOptions, 'workflowsPath' | 'workflowBundle'>> & { routerRefreshIntervalMs?: number } = {},
+): Promise<DiachronicWorker> {
+  const connectionOptions = temporalConnectionOptions(config);
+  const connection = await Connection.connect(connectionOptions);
+  const temporal = new Client({ connection, namespace: config.temporal.namespace });
+  const router = await Router.start({
+    url: config.unleash.url,
+    clientToken: config.unleash.clientToken,
+    appName: 'diachronic-ci-worker',
+    refreshIntervalMs: overrides.routerRefreshIntervalMs,
+  });
+  const admin = new UnleashAdminClient({
+    url: config.unleash.url,
+    adminToken: config.unleash.adminToken,
+    project: config.unleash.project,
+    environment: config.unleash.environment,
+  });
+  const activities = createActivities({
+    temporal,
+    router,
+    versionFlags: new VersionFlags(admin),
+    versionWorkers: VersionWorkers.fromEnvironment({ namespace: config.kubernetes.namespace }),
+  });
+  const workflowSource = config.workflowBundlePath
+    ? { workflowBundle: { codePath: config.workflowBundlePath } }
+    : overrides.workflowBundle
+      ? { workflowBundle: overrides.workflowBundle }
+      : { workflowsPath: overrides.workflowsPath ?? require.resolve('./workflows') };
+  const nativeConnection = await NativeConnection.connect(connectionOptions);
+  const worker = await Worker.create({
+    connection: nativeConnection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    activities,
+    ...workflowSource,
+  });
+  return {
+    worker,
+    async close() {
+      router.destroy();
+      await nativeConnection.close();
+      await connection.close();
+    },
+  };
+}

@@ -1,0 +1,325 @@
+import {
+  ApplicationFailure,
+  CancellationScope,
+  ChildWorkflowHandle,
+  ParentClosePolicy,
+  WorkflowIdReusePolicy,
+  allHandlersFinished,
+  condition,
+  isCancellation,
+  setHandler,
+  startChild,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import {
+  Actor,
+  ActivePhase,
+  DeploymentEvent,
+  DeploymentPhase,
+  DeploymentRequest,
+  DeploymentState,
+  abortUpdate,
+  deploymentStateQuery,
+  isTerminalPhase,
+  overrideUpdate,
+  pauseUpdate,
+  promoteUpdate,
+  resumeUpdate,
+  searchAttributes,
+  workflowIds,
+} from '../contract';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { normalizeSchedule } from '../schedule';
+import { diachronicCleanup } from './cleanup';
+import { migrationProgressSignal, rolloutControlSignal, rolloutProgressSignal, sweepNowSignal } from './messages';
+import { diachronicMigration } from './migration';
+import { flagActivities } from './proxies';
+import { diachronicRollout, RolloutResult } from './rollout';
+
+export const DEFAULT_SWEEP_INTERVAL_MS = 60_000;
+export const DEFAULT_DRAIN_GUARD_MS = 30_000;
+export const DEFAULT_CLEANUP_POLL_MS = 5 * 60_000;
+
+const now = () => new Date().toISOString();
+
+function refuse(action: string, why: string): never {
+  throw ApplicationFailure.create({ type: 'ActionRefused', message: `${action} refused: ${why}`, nonRetryable: true });
+}
+
+/** Runs async update handlers one at a time, in arrival order. */
+function serialized() {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = tail.then(fn);
+    tail = run.catch(() => undefined);
+    return run;
+  };
+}
+
+/**
+ * One deployment of one version of a family: prepare the flag, wait in dark until promoted, roll out
+ * (child), migrate old workflows (child, migratory families) or hand the old version to a cleanup
+ * workflow (nonmigratory), and take the operators' controls as updates.
+ */
+export async function diachronicDeployment(request: DeploymentRequest): Promise<DeploymentState> {
+  const { family, versionId, options } = request;
+  const selfId = workflowInfo().workflowId;
+  const schedule = normalizeSchedule(options.schedule);
+  const drainGuardMs = options.drainGuardMs ?? DEFAULT_DRAIN_GUARD_MS;
+  const state: DeploymentState = {
+    request,
+    phase: 'preparing',
+    livePercent: 0,
+    startedAt: now(),
+    events: [],
+  };
+  const control = { promoted: false, aborting: false, rolloutRunning: false };
+  let rollout: ChildWorkflowHandle<typeof diachronicRollout> | undefined;
+  let migration: ChildWorkflowHandle<typeof diachronicMigration> | undefined;
+  const work = new CancellationScope();
+  const exclusive = serialized();
+
+  const record = (actor: Actor, action: string, detail?: string) => {
+    const event: DeploymentEvent = { at: now(), who: actor.who, action, why: actor.why, detail };
+    state.events.push(event);
+  };
+  const publish = () =>
+    upsertSearchAttributes([
+      { key: searchAttributes.phase, value: state.phase },
+      { key: searchAttributes.livePercent, value: state.livePercent },
+    ]);
+  const enter = (phase: DeploymentPhase, reason?: string) => {
+    state.phase = phase;
+    if (reason !== undefined) state.reason = reason;
+    if (isTerminalPhase(phase)) state.endedAt = now();
+    publish();
+  };
+  const requirePhase = (action: string, allowed: ActivePhase[]) => {
+    if (control.aborting) refuse(action, 'the deployment is being aborted');
+    if (!(allowed as DeploymentPhase[]).includes(state.phase)) {
+      refuse(action, `not possible while the deployment is ${state.phase}; possible when ${allowed.join(' or ')}`);
+    }
+  };
+
+  setHandler(deploymentStateQuery, () => state);
+  setHandler(rolloutProgressSignal, step => {
+    state.step = step;
+    state.livePercent = step.percent;
+    publish();
+  });
+  setHandler(migrationProgressSignal, progress => {
+    state.migration = progress;
+    if (progress.stage === 'retiring' && state.phase === 'migrating') enter('cleaning_up');
+  });
+
+  setHandler(
+    promoteUpdate,
+    async actor => {
+      control.promoted = true;
+      record(actor, 'promote');
+      return state;
+    },
+    { validator: (_actor: Actor) => requirePhase('promote', ['dark']) },
+  );
+
+  setHandler(
+    overrideUpdate,
+    ({ percent, ...actor }) =>
+      exclusive(async () => {
+        await flagActivities.setLivePercent({ flag: state.version!.flag, expected: undefined, percent });
+        state.livePercent = percent;
+        record(actor, 'override', `live set to ${percent}%`);
+        publish();
+        // The rollout sees the change at once and stops itself; the migration sweeps at the new percentage.
+        if (control.rolloutRunning) await rollout?.signal(rolloutControlSignal, 'check');
+        await migration?.signal(sweepNowSignal);
+        return state;
+      }),
+    {
+      validator: ({ percent }) => {
+        if (!Number.isInteger(percent) || percent < 0 || percent > 100) {
+          refuse('override', `percent must be an integer from 0 to 100, got ${percent}`);
+        }
+        requirePhase('override', ['rolling_out', 'migrating']);
+      },
+    },
+  );
+
+  setHandler(
+    pauseUpdate,
+    actor =>
+      exclusive(async () => {
+        await rollout!.signal(rolloutControlSignal, 'pause');
+        if (state.step) state.step = { ...state.step, paused: true, nextAt: undefined, eta: undefined };
+        record(actor, 'pause');
+        return state;
+      }),
+    {
+      validator: (_actor: Actor) => {
+        requirePhase('pause', ['rolling_out']);
+        if (!control.rolloutRunning) refuse('pause', 'the rollout has ended');
+        if (state.step?.paused) refuse('pause', 'the rollout is already paused');
+      },
+    },
+  );
+
+  setHandler(
+    resumeUpdate,
+    actor =>
+      exclusive(async () => {
+        await rollout!.signal(rolloutControlSignal, 'resume');
+        if (state.step) state.step = { ...state.step, paused: false };
+        record(actor, 'resume');
+        return state;
+      }),
+    {
+      validator: (_actor: Actor) => {
+        requirePhase('resume', ['rolling_out']);
+        if (!control.rolloutRunning) refuse('resume', 'the rollout has ended');
+        if (!state.step?.paused) refuse('resume', 'the rollout is not paused');
+      },
+    },
+  );
+
+  setHandler(
+    abortUpdate,
+    actor =>
+      exclusive(async () => {
+        control.aborting = true;
+        record(actor, 'abort');
+        work.cancel();
+        await flagActivities.abortVersion({ flag: state.version!.flag, actor });
+        state.livePercent = 0;
+        publish();
+        return state;
+      }),
+    {
+      validator: (_actor: Actor) => {
+        requirePhase('abort', ['dark', 'rolling_out', 'migrating']);
+        if (!state.version) refuse('abort', 'the version flag is not prepared yet');
+      },
+    },
+  );
+
+  record(request.requestedBy, 'request', `${request.source.kind === 'github' ? 'GitHub deployment' : 'manual request'} of ${versionId}`);
+  upsertSearchAttributes([
+    { key: searchAttributes.family, value: family },
+    { key: searchAttributes.versionId, value: versionId },
+  ]);
+  publish();
+
+  let rolloutResult: RolloutResult | undefined;
+  try {
+    await work.run(async () => {
+      const prepared = await flagActivities.prepareVersion({ family, versionId, sha: request.sha });
+      state.version = prepared.version;
+      state.previous = prepared.previous;
+      state.livePercent = prepared.livePercent;
+      record(
+        { who: 'diachronic' },
+        prepared.created ? 'flag created' : 'flag reused',
+        `${prepared.version.flag} (seq ${prepared.version.seq}); previous version: ${prepared.previous?.versionId ?? 'none'}`,
+      );
+      if (prepared.previous) {
+        upsertSearchAttributes([{ key: searchAttributes.previousVersionId, value: prepared.previous.versionId }]);
+      }
+      publish();
+
+      if (!prepared.previous) {
+        // Initial deployment: nothing to roll out from, migrate or clean up.
+        const write = await flagActivities.setLivePercent({ flag: prepared.version.flag, expected: undefined, percent: 100 });
+        if (!write.ok) throw new Error(`could not set ${prepared.version.flag} to 100%`);
+        state.livePercent = 100;
+        record({ who: 'diachronic' }, 'initial deployment', 'live set to 100%');
+        return;
+      }
+
+      if (options.dark && prepared.livePercent === 0) {
+        enter('dark');
+        await condition(() => control.promoted);
+      }
+
+      enter('rolling_out');
+      rollout = await startChild(diachronicRollout, {
+        workflowId: workflowIds.rollout(family, versionId),
+        args: [{ version: prepared.version, schedule, startPercent: state.livePercent, parentWorkflowId: selfId }],
+        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+      });
+      control.rolloutRunning = true;
+      if (options.migratory) {
+        migration = await startChild(diachronicMigration, {
+          workflowId: workflowIds.migration(family, versionId),
+          args: [
+            {
+              oldVersion: prepared.previous,
+              newVersion: prepared.version,
+              parentWorkflowId: selfId,
+              sweepIntervalMs: options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS,
+              drainGuardMs,
+            },
+          ],
+          workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+        });
+      }
+
+      rolloutResult = await rollout.result();
+      control.rolloutRunning = false;
+      if (rolloutResult.outcome === 'overridden') {
+        const by = rolloutResult.changedBy ? ` by ${rolloutResult.changedBy}` : '';
+        record(
+          { who: rolloutResult.changedBy ?? 'unknown' },
+          'rollout stopped',
+          `live percentage changed${by} from ${rolloutResult.expected}% to ${rolloutResult.seen}%; the rollout stopped itself`,
+        );
+        state.reason = `overridden${by}: ${rolloutResult.seen}%`;
+      } else {
+        record({ who: 'diachronic' }, 'rollout completed', 'live at 100%');
+      }
+
+      if (migration) {
+        enter('migrating');
+        const migrated = await migration.result();
+        record(
+          { who: 'diachronic' },
+          'old version retired',
+          `${migrated.signaled} workflows told to migrate; deleted ${migrated.deletedDeployments.join(', ') || 'no Deployments'}; archived ${prepared.previous.flag}`,
+        );
+      } else {
+        await startCleanup(prepared.previous, 'replaced');
+      }
+    });
+  } catch (error) {
+    if (control.aborting && isCancellation(error)) {
+      // Workflows already on the new version keep running there; its worker stays until they are done.
+      await condition(allHandlersFinished);
+      await startCleanup(state.version!, 'aborted');
+      const abort = [...state.events].reverse().find(event => event.action === 'abort');
+      enter('aborted', `aborted by ${abort?.who}${abort?.why ? `: ${abort.why}` : ''}`);
+      return state;
+    }
+    enter('failed', error instanceof Error ? error.message : String(error));
+    await condition(allHandlersFinished);
+    throw ApplicationFailure.create({ type: 'DeploymentFailed', message: state.reason, cause: error as Error });
+  }
+
+  if (rolloutResult?.outcome === 'overridden') enter('overridden', state.reason);
+  else enter('completed');
+  await condition(allHandlersFinished);
+  return state;
+
+  async function startCleanup(version: NonNullable<DeploymentState['version']>, reason: 'replaced' | 'aborted') {
+    try {
+      await startChild(diachronicCleanup, {
+        workflowId: workflowIds.cleanup(family, version.versionId),
+        args: [{ version, reason, pollMs: options.cleanupPollMs ?? DEFAULT_CLEANUP_POLL_MS, drainGuardMs }],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+      });
+      record({ who: 'diachronic' }, 'cleanup scheduled', `${version.taskQueue} is removed when nothing runs on it`);
+    } catch (error) {
+      // A cleanup of that version is already waiting; it will do the job.
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    }
+  }
+}

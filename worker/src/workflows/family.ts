@@ -1,0 +1,130 @@
+import {
+  ApplicationFailure,
+  ParentClosePolicy,
+  WorkflowIdReusePolicy,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  executeChild,
+  log,
+  setHandler,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import {
+  DeploymentRequest,
+  FamilyState,
+  RequestDeploymentResult,
+  familyStateQuery,
+  requestDeploymentUpdate,
+  searchAttributes,
+  workflowIds,
+} from '../contract';
+import { deploymentRequestProblem } from '../requests';
+import { diachronicDeployment } from './deployment';
+import { visibilityActivities } from './proxies';
+
+export interface FamilyInput {
+  family: string;
+  /** Carried across continue-as-new. */
+  queue?: Array<{ request: DeploymentRequest; requestedAt: string }>;
+}
+
+/**
+ * The one workflow per family that takes deployment requests and runs them one at a time, in order.
+ * A request for a version that is already queued, running or deployed is a no-op that says so.
+ */
+export async function diachronicFamily(input: FamilyInput): Promise<void> {
+  const { family } = input;
+  const queue = [...(input.queue ?? [])];
+  let current: FamilyState['current'];
+  let checking = Promise.resolve();
+
+  const publish = () =>
+    upsertSearchAttributes([
+      { key: searchAttributes.family, value: family },
+      { key: searchAttributes.queueLength, value: queue.length },
+      ...(current ? [{ key: searchAttributes.versionId, value: current.versionId }] : []),
+    ]);
+
+  setHandler(familyStateQuery, () => ({
+    family,
+    current,
+    queue: queue.map(({ request, requestedAt }) => ({ versionId: request.versionId, requestedBy: request.requestedBy, requestedAt })),
+  }));
+
+  const handleRequest = async (request: DeploymentRequest): Promise<RequestDeploymentResult> => {
+    const workflowId = workflowIds.deployment(family, request.versionId);
+    if (current?.versionId === request.versionId) {
+      return { outcome: 'duplicate', workflowId, message: `${family} ${request.versionId} is being deployed now` };
+    }
+    const position = queue.findIndex(entry => entry.request.versionId === request.versionId);
+    if (position !== -1) {
+      return { outcome: 'duplicate', workflowId, message: `${family} ${request.versionId} is already queued at position ${position + 1}` };
+    }
+    const previous = await visibilityActivities.describeDeployment({ workflowId });
+    if (previous.status === 'running' || previous.status === 'completed') {
+      return {
+        outcome: 'duplicate',
+        workflowId,
+        message: `${family} ${request.versionId} was already deployed (${previous.phase ?? previous.status})`,
+      };
+    }
+    queue.push({ request, requestedAt: new Date().toISOString() });
+    publish();
+    return current || queue.length > 1
+      ? { outcome: 'queued', workflowId, position: queue.length }
+      : { outcome: 'started', workflowId };
+  };
+
+  setHandler(
+    requestDeploymentUpdate,
+    request => {
+      // One check at a time, so two deliveries of the same webhook cannot both pass the duplicate check.
+      const result = checking.then(() => handleRequest(request));
+      checking = result.then(
+        () => undefined,
+        () => undefined,
+      );
+      return result;
+    },
+    {
+      validator: request => {
+        const problem = deploymentRequestProblem(request);
+        if (problem) throw ApplicationFailure.create({ type: 'InvalidRequest', message: problem, nonRetryable: true });
+        if (request.family !== family) {
+          throw ApplicationFailure.create({
+            type: 'InvalidRequest',
+            message: `request for family ${request.family} sent to the workflow of family ${family}`,
+            nonRetryable: true,
+          });
+        }
+      },
+    },
+  );
+
+  publish();
+  for (;;) {
+    await condition(() => queue.length > 0);
+    const { request } = queue[0];
+    current = { versionId: request.versionId, workflowId: workflowIds.deployment(family, request.versionId) };
+    queue.shift();
+    publish();
+    try {
+      await executeChild(diachronicDeployment, {
+        workflowId: current.workflowId,
+        args: [request],
+        // A failed deployment may be retried by a new request; a completed one never runs twice.
+        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+        // Deployments outlive a reset or termination of this coordinator.
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+      });
+    } catch (error) {
+      log.warn('deployment ended without success', { family, versionId: request.versionId, error: String(error) });
+    }
+    current = undefined;
+    publish();
+    // Keep the history of this long-lived workflow short: a fresh run after every deployment.
+    await condition(allHandlersFinished);
+    await continueAsNew<typeof diachronicFamily>({ family, queue: [...queue] });
+  }
+}

@@ -1,0 +1,68 @@
+import { condition, continueAsNew, getExternalWorkflowHandle, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import type { MigrationState, VersionRef } from '../contract';
+import { migrationProgressSignal, sweepNowSignal } from './messages';
+import { isVersionInUse, retireActivities, sweepActivities, visibilityActivities } from './proxies';
+
+export interface MigrationInput {
+  oldVersion: VersionRef;
+  newVersion: VersionRef;
+  parentWorkflowId: string;
+  sweepIntervalMs: number;
+  drainGuardMs: number;
+  /** Carried across continue-as-new: ids told to migrate that still ran on the old queue at the last sweep. */
+  remembered?: string[];
+  signaledTotal?: number;
+}
+
+export interface MigrationResult {
+  signaled: number;
+  deletedDeployments: string[];
+}
+
+/**
+ * Tells every workflow on the old task queue to migrate, exactly once, as routing sends its id to the new
+ * version; then, once the new version takes all traffic and nothing runs on the old queue (seen twice,
+ * a guard interval apart), deletes the old version's workers and archives its flag.
+ */
+export async function diachronicMigration(input: MigrationInput): Promise<MigrationResult> {
+  const { oldVersion, newVersion } = input;
+  const parent = getExternalWorkflowHandle(input.parentWorkflowId);
+  let remembered = input.remembered ?? [];
+  let signaledTotal = input.signaledTotal ?? 0;
+  const wake = { sweepNow: false };
+  setHandler(sweepNowSignal, () => {
+    wake.sweepNow = true;
+  });
+
+  const report = (state: MigrationState) => parent.signal(migrationProgressSignal, state);
+
+  for (;;) {
+    const sweep = await sweepActivities.sweepOldTaskQueue({ oldVersion, newVersion, remembered });
+    remembered = [...sweep.stillRunningRemembered, ...sweep.signaled];
+    signaledTotal += sweep.signaled.length;
+    await report({ signaled: signaledTotal, remaining: sweep.running, lastSweepAt: new Date().toISOString(), stage: 'sweeping' });
+
+    if (sweep.running === 0 && sweep.newLivePercent === 100) {
+      await report({ signaled: signaledTotal, remaining: 0, lastSweepAt: new Date().toISOString(), stage: 'draining' });
+      // Visibility lags, and signalers may still route a start by a stale flag cache: look again later.
+      await sleep(input.drainGuardMs);
+      const running = await visibilityActivities.countRunningOnTaskQueue({ taskQueue: oldVersion.taskQueue });
+      if (running === 0) {
+        await report({ signaled: signaledTotal, remaining: 0, lastSweepAt: new Date().toISOString(), stage: 'retiring' });
+        try {
+          const retired = await retireActivities.retireVersion({ version: oldVersion });
+          return { signaled: signaledTotal, deletedDeployments: retired.deletedDeployments };
+        } catch (error) {
+          // Someone lowered the new version's percentage after the drain check: keep migrating.
+          if (!isVersionInUse(error)) throw error;
+        }
+      }
+    }
+
+    if (workflowInfo().continueAsNewSuggested) {
+      await continueAsNew<typeof diachronicMigration>({ ...input, remembered, signaledTotal });
+    }
+    await condition(() => wake.sweepNow, input.sweepIntervalMs);
+    wake.sweepNow = false;
+  }
+}

@@ -1,0 +1,35 @@
+/** The activities as workflows call them: timeouts and retries in one place. */
+import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+
+// Unleash, Kubernetes or Temporal being down for a while must delay a deployment, never fail it:
+// retry without limit, backing off to a retry every 10 s.
+const retryUntilBack = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds' } as const;
+
+export const flagActivities = proxyActivities<
+  Pick<Activities, 'prepareVersion' | 'readLivePercent' | 'setLivePercent' | 'abortVersion'>
+>({
+  startToCloseTimeout: '30 seconds',
+  retry: { ...retryUntilBack, nonRetryableErrorTypes: ['InvalidVersion', 'ArchivedVersion'] },
+});
+
+export const retireActivities = proxyActivities<Pick<Activities, 'retireVersion'>>({
+  startToCloseTimeout: '2 minutes',
+  retry: { ...retryUntilBack, nonRetryableErrorTypes: ['VersionInUse'] },
+});
+
+/** retireVersion refused: routing still sends workflows to that version. */
+export function isVersionInUse(error: unknown): boolean {
+  return error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.type === 'VersionInUse';
+}
+
+export const visibilityActivities = proxyActivities<Pick<Activities, 'countRunningOnTaskQueue' | 'describeDeployment'>>({
+  startToCloseTimeout: '30 seconds',
+  retry: retryUntilBack,
+});
+
+export const sweepActivities = proxyActivities<Pick<Activities, 'sweepOldTaskQueue'>>({
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '30 seconds',
+  retry: retryUntilBack,
+});

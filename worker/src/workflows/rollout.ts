@@ -1,0 +1,94 @@
+import { condition, getExternalWorkflowHandle, setHandler } from '@temporalio/workflow';
+import type { RolloutStep, StepState, VersionRef } from '../contract';
+import { firstStepAbove, rolloutEta } from '../schedule';
+import { rolloutControlSignal, rolloutProgressSignal } from './messages';
+import { flagActivities } from './proxies';
+
+export interface RolloutInput {
+  version: VersionRef;
+  /** Normalized: rising percentages, the last exactly 100. */
+  schedule: RolloutStep[];
+  /** The live percentage when the rollout starts; a re-run deployment continues above it. */
+  startPercent: number;
+  /** The deployment to report progress to. */
+  parentWorkflowId: string;
+}
+
+export type RolloutResult =
+  | { outcome: 'completed'; percent: 100 }
+  | { outcome: 'overridden'; expected: number; seen: number; changedBy?: string; changedAt?: string };
+
+/**
+ * Raises the version's live percentage step by step. Before every change it checks that the live
+ * percentage is still the one it set last; if someone else changed it, it stops and reports that
+ * instead of fighting them. Writes are compare-and-set, so a change between check and write also wins.
+ */
+export async function diachronicRollout(input: RolloutInput): Promise<RolloutResult> {
+  const { version, schedule } = input;
+  const parent = getExternalWorkflowHandle(input.parentWorkflowId);
+  let lastSet = input.startPercent;
+  let index = firstStepAbove(schedule, lastSet);
+  const control = { paused: false, checkRequested: false };
+  let nextAt: number | undefined;
+
+  setHandler(rolloutControlSignal, action => {
+    if (action === 'pause') control.paused = true;
+    else if (action === 'resume') control.paused = false;
+    else control.checkRequested = true;
+  });
+
+  const report = () =>
+    parent.signal(rolloutProgressSignal, {
+      index,
+      count: schedule.length,
+      percent: lastSet,
+      paused: control.paused,
+      nextAt: nextAt === undefined ? undefined : new Date(nextAt).toISOString(),
+      eta: nextAt === undefined ? undefined : new Date(rolloutEta(schedule, index, nextAt)).toISOString(),
+    } satisfies StepState);
+
+  async function overriddenBy(): Promise<RolloutResult | undefined> {
+    const live = await flagActivities.readLivePercent({ flag: version.flag });
+    if (live.percent === lastSet) return undefined;
+    return { outcome: 'overridden', expected: lastSet, seen: live.percent, changedBy: live.changedBy, changedAt: live.changedAt };
+  }
+
+  while (index < schedule.length) {
+    const step = schedule[index];
+    const overridden = await overriddenBy();
+    if (overridden) return overridden;
+    const write = await flagActivities.setLivePercent({ flag: version.flag, expected: lastSet, percent: step.percent });
+    if (!write.ok) {
+      const live = await flagActivities.readLivePercent({ flag: version.flag });
+      return { outcome: 'overridden', expected: lastSet, seen: write.seen, changedBy: live.changedBy, changedAt: live.changedAt };
+    }
+    lastSet = step.percent;
+    index += 1;
+    if (lastSet === 100) break;
+
+    // Hold this step for its pause; time spent paused does not count.
+    let remaining = step.pauseMs;
+    while (remaining > 0) {
+      if (control.paused) {
+        nextAt = undefined;
+        await report();
+        await condition(() => !control.paused || control.checkRequested);
+      }
+      if (control.checkRequested) {
+        control.checkRequested = false;
+        const changed = await overriddenBy();
+        if (changed) return changed;
+        continue;
+      }
+      if (control.paused) continue;
+      const waitStart = Date.now();
+      nextAt = waitStart + remaining;
+      await report();
+      await condition(() => control.paused || control.checkRequested, remaining);
+      remaining -= Date.now() - waitStart;
+    }
+  }
+  nextAt = undefined;
+  await report();
+  return { outcome: 'completed', percent: 100 };
+}

@@ -1,0 +1,215 @@
+/**
+ * Test harness over the real services: a Diachronic worker on its own task queue, workers for the test
+ * family's versions, the Unleash registry and the kube-apiserver, and polling helpers.
+ */
+import { AppsV1Api, CoreV1Api, KubeConfig, V1Deployment } from '@kubernetes/client-node';
+import { Client, Connection, WorkflowUpdateFailedError } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { requestDeployment } from '../src/client';
+import {
+  DeploymentOptions,
+  DeploymentRequest,
+  DeploymentState,
+  deploymentStateQuery,
+  versionTaskQueue,
+  workflowIds,
+} from '../src/contract';
+import { VERSION_LABEL, WORKFLOW_LABEL } from '../src/kubernetes/version-workers';
+import { UnleashAdminClient } from '../src/unleash/admin-client';
+import { VersionFlags } from '../src/unleash/version-flags';
+import { createDiachronicWorker } from '../src/worker';
+import { testServices } from './services';
+
+export const TEST_NAMESPACE = 'diachronic-test';
+
+let runtimeInstalled = false;
+function quietRuntime() {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+}
+
+let familyCounter = 0;
+/** A family name no other test run uses, with a dot and a dash as real families may have. */
+export function uniqueFamily(base = 'order'): string {
+  familyCounter += 1;
+  return `t${Date.now().toString(36)}${process.pid.toString(36)}.${base}-${familyCounter}`;
+}
+
+let versionCounter = 0;
+export function uniqueVersionId(): string {
+  versionCounter += 1;
+  return `${Date.now().toString(16)}${versionCounter.toString(16).padStart(4, '0')}`.slice(-12).padStart(12, 'a');
+}
+
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false>,
+  { timeoutMs = 60_000, intervalMs = 200 } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value !== undefined && value !== false) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise(resolve => setTimeout(resolve, intervalMs));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${last})` : ''}`);
+}
+
+/** Awaits a control update that the workflow's validator must refuse, and checks the reason it gives. */
+export async function expectRefused(update: Promise<unknown>, reason: RegExp): Promise<void> {
+  const error = await update.then(
+    () => {
+      throw new Error(`the update was accepted; expected a refusal matching ${reason}`);
+    },
+    (failure: unknown) => failure,
+  );
+  expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
+  expect((error as WorkflowUpdateFailedError).cause?.message).toMatch(reason);
+}
+
+/** Fast schedules so a whole deployment takes seconds. */
+export function fastOptions(overrides: Partial<DeploymentOptions> = {}): DeploymentOptions {
+  return {
+    dark: false,
+    migratory: true,
+    schedule: [
+      { percent: 50, pauseMs: 1500 },
+      { percent: 100, pauseMs: 0 },
+    ],
+    sweepIntervalMs: 300,
+    drainGuardMs: 1200,
+    cleanupPollMs: 300,
+    ...overrides,
+  };
+}
+
+export interface Harness {
+  client: Client;
+  versionFlags: VersionFlags;
+  apps: AppsV1Api;
+  diachronicTaskQueue: string;
+  request(family: string, versionId: string, options: DeploymentOptions, who?: string): DeploymentRequest;
+  deploy(request: DeploymentRequest): ReturnType<typeof requestDeployment>;
+  state(family: string, versionId: string): Promise<DeploymentState>;
+  waitForPhase(family: string, versionId: string, phases: string[], timeoutMs?: number): Promise<DeploymentState>;
+  /** Runs the fixture workflows on a version's task queue until teardown. */
+  startVersionWorker(family: string, versionId: string): Promise<void>;
+  createWorkerDeployment(family: string, versionId: string): Promise<string>;
+  workerDeployments(family: string): Promise<string[]>;
+  teardown(): Promise<void>;
+}
+
+export async function startHarness(): Promise<Harness> {
+  quietRuntime();
+  const services = testServices();
+  if (!services.kubeconfig) throw new Error('KUBECONFIG not set: run the tests with `npm test`');
+  const diachronicTaskQueue = `diachronic-ci-test-${process.pid}-${Date.now().toString(36)}`;
+  const connection = await Connection.connect({ address: services.temporalAddress });
+  const client = new Client({ connection });
+  const nativeConnection = await NativeConnection.connect({ address: services.temporalAddress });
+
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromFile(services.kubeconfig);
+  const apps = kubeConfig.makeApiClient(AppsV1Api);
+  await kubeConfig
+    .makeApiClient(CoreV1Api)
+    .createNamespace({ body: { metadata: { name: TEST_NAMESPACE } } })
+    .catch((error: { code?: number }) => {
+      if (error.code !== 409) throw error;
+    });
+
+  const [diachronicBundle, fixtureBundle] = await Promise.all([
+    bundleWorkflowCode({ workflowsPath: require.resolve('../src/workflows'), logger: new DefaultLogger('WARN') }),
+    bundleWorkflowCode({ workflowsPath: require.resolve('./fixtures/workflows'), logger: new DefaultLogger('WARN') }),
+  ]);
+  const diachronic = await createDiachronicWorker(
+    {
+      temporal: { address: services.temporalAddress, namespace: 'default', taskQueue: diachronicTaskQueue },
+      unleash: {
+        url: services.unleashUrl,
+        adminToken: services.unleashAdminToken,
+        clientToken: services.unleashClientToken,
+        project: 'default',
+        environment: 'development',
+      },
+      kubernetes: { namespace: TEST_NAMESPACE },
+    },
+    { workflowBundle: diachronicBundle, routerRefreshIntervalMs: 250 },
+  );
+  const running: Array<{ worker: Worker; done: Promise<void> }> = [
+    { worker: diachronic.worker, done: diachronic.worker.run() },
+  ];
+  const versionFlags = new VersionFlags(
+    new UnleashAdminClient({ url: services.unleashUrl, adminToken: services.unleashAdminToken }),
+  );
+
+  const state = (family: string, versionId: string) =>
+    client.workflow.getHandle(workflowIds.deployment(family, versionId)).query(deploymentStateQuery);
+
+  return {
+    client,
+    versionFlags,
+    apps,
+    diachronicTaskQueue,
+    request: (family, versionId, options, who = 'user:default/tester') => ({
+      family,
+      versionId,
+      options,
+      requestedBy: { who },
+      source: { kind: 'manual' },
+    }),
+    deploy: request => requestDeployment(client, request, { taskQueue: diachronicTaskQueue }),
+    state,
+    waitForPhase: (family, versionId, phases, timeoutMs = 60_000) =>
+      waitFor(
+        `${family} ${versionId} to reach ${phases.join(' or ')}`,
+        async () => {
+          const current = await state(family, versionId);
+          return phases.includes(current.phase) ? current : undefined;
+        },
+        { timeoutMs },
+      ),
+    async startVersionWorker(family, versionId) {
+      const worker = await Worker.create({
+        connection: nativeConnection,
+        taskQueue: versionTaskQueue(family, versionId),
+        workflowBundle: fixtureBundle,
+      });
+      running.push({ worker, done: worker.run() });
+    },
+    async createWorkerDeployment(family, versionId) {
+      const name = `${family.replace(/[^a-z0-9-]/g, '-')}-${versionId}`.slice(0, 63);
+      const labels = { [WORKFLOW_LABEL]: family, [VERSION_LABEL]: versionId };
+      const body: V1Deployment = {
+        metadata: { name, labels },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: labels },
+          template: { metadata: { labels }, spec: { containers: [{ name: 'worker', image: 'example/worker:1' }] } },
+        },
+      };
+      await apps.createNamespacedDeployment({ namespace: TEST_NAMESPACE, body });
+      return name;
+    },
+    async workerDeployments(family) {
+      const list = await apps.listNamespacedDeployment({
+        namespace: TEST_NAMESPACE,
+        labelSelector: `${WORKFLOW_LABEL}=${family}`,
+      });
+      return list.items.map(item => item.metadata!.name!).sort();
+    },
+    async teardown() {
+      for (const { worker } of running) if (worker.getState() === 'RUNNING') worker.shutdown();
+      await Promise.all(running.map(({ done }) => done));
+      await diachronic.close();
+      await nativeConnection.close();
+      await connection.close();
+    },
+  };
+}

@@ -1,0 +1,287 @@
+import { WorkflowHandle, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import {
+  abortUpdate,
+  familyStateQuery,
+  overrideUpdate,
+  pauseUpdate,
+  promoteUpdate,
+  resumeUpdate,
+  versionTaskQueue,
+  workflowIds,
+} from '../../src/contract';
+import { finishSignal, sleeper, sleeperStateQuery } from '../fixtures/workflows';
+import { Harness, expectRefused, fastOptions, startHarness, uniqueFamily, uniqueVersionId, waitFor } from '../harness';
+
+jest.setTimeout(120_000);
+
+describe('deployments against real Temporal, Unleash and kube-apiserver', () => {
+  let h: Harness;
+
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+
+  afterAll(async () => {
+    await h?.teardown();
+  });
+
+  async function deployInitial(family: string) {
+    const v1 = uniqueVersionId();
+    await h.startVersionWorker(family, v1);
+    await h.createWorkerDeployment(family, v1);
+    expect(await h.deploy(h.request(family, v1, fastOptions()))).toMatchObject({ outcome: 'started' });
+    await h.waitForPhase(family, v1, ['completed']);
+    return v1;
+  }
+
+  async function startSleepers(family: string, versionId: string, count: number, holdMs = 0) {
+    return Promise.all(
+      Array.from({ length: count }, (_, i) =>
+        h.client.workflow.start(sleeper, {
+          taskQueue: versionTaskQueue(family, versionId),
+          workflowId: `${family}/sleeper-${i}`,
+          args: [{ holdMs }],
+        }),
+      ),
+    );
+  }
+
+  it('initial deployment: the flag goes straight to 100% live, nothing else happens', async () => {
+    const family = uniqueFamily();
+    const v1 = await deployInitial(family);
+    const state = await h.state(family, v1);
+    expect(state.previous).toBeNull();
+    expect(state.livePercent).toBe(100);
+    expect(state.version).toMatchObject({ family, versionId: v1, seq: 0, taskQueue: `${family}@${v1}` });
+    const flag = await h.versionFlags.getVersion(family, v1);
+    expect(flag).toMatchObject({ livePercent: 100, darkEnabled: true, archived: false });
+    expect(state.events.map(event => event.action)).toEqual(['request', 'flag created', 'initial deployment']);
+  });
+
+  it('migratory deployment: rolls out, migrates every old workflow exactly once, deletes the old worker and archives the old flag', async () => {
+    const family = uniqueFamily();
+    const v1 = await deployInitial(family);
+    const sleepers = await startSleepers(family, v1, 25, 800);
+    const v2 = uniqueVersionId();
+    await h.startVersionWorker(family, v2);
+    const v2Deployment = await h.createWorkerDeployment(family, v2);
+
+    expect(await h.deploy(h.request(family, v2, fastOptions()))).toMatchObject({
+      outcome: 'started',
+      workflowId: workflowIds.deployment(family, v2),
+    });
+    const rolling = await h.waitForPhase(family, v2, ['rolling_out', 'migrating']);
+    expect(rolling.previous).toMatchObject({ versionId: v1, seq: 0 });
+
+    const done = await h.waitForPhase(family, v2, ['completed'], 90_000);
+    expect(done.livePercent).toBe(100);
+    expect(done.migration).toMatchObject({ signaled: 25, remaining: 0 });
+    expect(done.events.map(event => event.action)).toEqual(
+      expect.arrayContaining(['request', 'flag created', 'rollout completed', 'old version retired']),
+    );
+
+    // Every old workflow was told exactly once and now runs on v2's queue.
+    const states = await Promise.all(sleepers.map(handle => handle.query(sleeperStateQuery)));
+    for (const state of states) {
+      expect(state).toEqual({ migrateSignals: 1, queues: [versionTaskQueue(family, v1), versionTaskQueue(family, v2)] });
+    }
+    expect(await h.workerDeployments(family)).toEqual([v2Deployment]);
+    expect(await h.versionFlags.getVersion(family, v1)).toMatchObject({ archived: true });
+    expect(await h.versionFlags.getVersion(family, v2)).toMatchObject({ livePercent: 100, archived: false });
+    await finish(sleepers);
+  });
+
+  async function finish(handles: WorkflowHandle[]) {
+    await Promise.all(handles.map(handle => h.client.workflow.getHandle(handle.workflowId).signal(finishSignal)));
+  }
+
+  it('waits in dark until promoted, refusing other controls with a reason', async () => {
+    const family = uniqueFamily();
+    await deployInitial(family);
+    const v2 = uniqueVersionId();
+    await h.deploy(h.request(family, v2, fastOptions({ dark: true, migratory: false })));
+    const dark = await h.waitForPhase(family, v2, ['dark']);
+    expect(dark.livePercent).toBe(0);
+    expect(await h.versionFlags.getVersion(family, v2)).toMatchObject({ livePercent: 0, darkEnabled: true });
+
+    const handle = h.client.workflow.getHandle(workflowIds.deployment(family, v2));
+    await expectRefused(
+      handle.executeUpdate(pauseUpdate, { args: [{ who: 'user:default/ops' }] }),
+      /^pause refused: not possible while the deployment is dark; possible when rolling_out$/,
+    );
+    await expectRefused(
+      handle.executeUpdate(overrideUpdate, { args: [{ who: 'user:default/ops', percent: 30 }] }),
+      /^override refused: not possible while the deployment is dark/,
+    );
+    await handle.executeUpdate(promoteUpdate, { args: [{ who: 'user:default/qa', why: 'acceptance passed' }] });
+    const done = await h.waitForPhase(family, v2, ['completed']);
+    expect(done.events).toEqual(
+      expect.arrayContaining([expect.objectContaining({ action: 'promote', who: 'user:default/qa', why: 'acceptance passed' })]),
+    );
+    await expect(handle.executeUpdate(promoteUpdate, { args: [{ who: 'user:default/qa' }] })).rejects.toThrow();
+  });
+
+  it('override mid-rollout: the rollout stops itself and records what it saw; the migration finishes at 100%', async () => {
+    const family = uniqueFamily();
+    const v1 = await deployInitial(family);
+    const sleepers = await startSleepers(family, v1, 5);
+    const v2 = uniqueVersionId();
+    await h.startVersionWorker(family, v2);
+    const slow = fastOptions({ schedule: [{ percent: 10, pauseMs: 60_000 }, { percent: 100, pauseMs: 0 }] });
+    await h.deploy(h.request(family, v2, slow));
+    await waitFor('the first step', async () => (await h.state(family, v2)).step?.percent === 10);
+    const handle = h.client.workflow.getHandle(workflowIds.deployment(family, v2));
+
+    await expectRefused(
+      handle.executeUpdate(overrideUpdate, { args: [{ who: 'user:default/ops', percent: 101 }] }),
+      /percent must be an integer from 0 to 100, got 101/,
+    );
+    await handle.executeUpdate(overrideUpdate, { args: [{ who: 'user:default/ops', why: 'looks good', percent: 70 }] });
+    const overridden = await waitFor('the rollout to stop itself', async () => {
+      const state = await h.state(family, v2);
+      return state.events.find(event => event.action === 'rollout stopped') ? state : undefined;
+    });
+    expect(overridden.phase).toBe('migrating');
+    expect(overridden.reason).toMatch(/^overridden by .+: 70%$/);
+    expect(overridden.events.find(event => event.action === 'rollout stopped')?.detail).toMatch(/from 10% to 70%/);
+    expect(await h.versionFlags.getVersion(family, v2)).toMatchObject({ livePercent: 70 });
+    // The old version keeps its worker while routing still sends 30% of new workflows there.
+    await expectRefused(
+      handle.executeUpdate(pauseUpdate, { args: [{ who: 'user:default/ops' }] }),
+      /pause refused: not possible while the deployment is migrating/,
+    );
+
+    await handle.executeUpdate(overrideUpdate, { args: [{ who: 'user:default/ops', percent: 100 }] });
+    await finish(sleepers);
+    const done = await h.waitForPhase(family, v2, ['overridden']);
+    expect(done.events.map(event => event.action)).toEqual(expect.arrayContaining(['override', 'old version retired']));
+    expect(await h.versionFlags.getVersion(family, v1)).toMatchObject({ archived: true });
+  });
+
+  it('pause holds the schedule and resume continues it', async () => {
+    const family = uniqueFamily();
+    await deployInitial(family);
+    const v2 = uniqueVersionId();
+    const options = fastOptions({
+      migratory: false,
+      schedule: [{ percent: 20, pauseMs: 1500 }, { percent: 100, pauseMs: 0 }],
+    });
+    await h.deploy(h.request(family, v2, options));
+    await waitFor('the first step', async () => (await h.state(family, v2)).step?.percent === 20);
+    const handle = h.client.workflow.getHandle(workflowIds.deployment(family, v2));
+    const paused = await handle.executeUpdate(pauseUpdate, { args: [{ who: 'user:default/ops', why: 'checking errors' }] });
+    expect(paused.step).toMatchObject({ paused: true, percent: 20 });
+    await expectRefused(handle.executeUpdate(pauseUpdate, { args: [{ who: 'user:default/ops' }] }), /already paused/);
+    await new Promise(resolve => setTimeout(resolve, 2500));
+    expect(await h.state(family, v2)).toMatchObject({ phase: 'rolling_out', livePercent: 20 });
+    await handle.executeUpdate(resumeUpdate, { args: [{ who: 'user:default/ops' }] });
+    const done = await h.waitForPhase(family, v2, ['completed']);
+    expect(done.livePercent).toBe(100);
+    expect(done.events.map(event => event.action)).toEqual(expect.arrayContaining(['pause', 'resume']));
+  });
+
+  it('abort: live to 0%, new starts go back to the old version, the new version is kept until drained', async () => {
+    const family = uniqueFamily();
+    const v1 = await deployInitial(family);
+    const v2 = uniqueVersionId();
+    await h.startVersionWorker(family, v2);
+    const v2Deployment = await h.createWorkerDeployment(family, v2);
+    const slow = fastOptions({ schedule: [{ percent: 40, pauseMs: 60_000 }, { percent: 100, pauseMs: 0 }] });
+    await h.deploy(h.request(family, v2, slow));
+    await waitFor('the first step', async () => (await h.state(family, v2)).step?.percent === 40);
+    // A workflow already on the new version keeps running there.
+    const onV2 = await h.client.workflow.start(sleeper, {
+      taskQueue: versionTaskQueue(family, v2),
+      workflowId: `${family}/on-v2`,
+      args: [{ holdMs: 0 }],
+    });
+
+    const handle = h.client.workflow.getHandle(workflowIds.deployment(family, v2));
+    await handle.executeUpdate(abortUpdate, { args: [{ who: 'user:default/ops', why: 'error rate up' }] });
+    const aborted = await h.waitForPhase(family, v2, ['aborted']);
+    expect(aborted.reason).toBe('aborted by user:default/ops: error rate up');
+    expect(await h.versionFlags.getVersion(family, v2)).toMatchObject({ livePercent: 0, darkEnabled: false });
+    expect(await h.versionFlags.getVersion(family, v1)).toMatchObject({ livePercent: 100, archived: false });
+    expect(await h.workerDeployments(family)).toContain(v2Deployment);
+
+    // Once the last workflow on the aborted version ends, its cleanup removes it.
+    await onV2.signal(finishSignal);
+    await waitFor('the aborted version to be cleaned up', async () => !(await h.workerDeployments(family)).includes(v2Deployment));
+    expect(await h.versionFlags.getVersion(family, v2)).toMatchObject({ archived: true });
+
+    // An aborted version is never the previous version of a later deployment.
+    const v3 = uniqueVersionId();
+    await h.deploy(h.request(family, v3, fastOptions({ migratory: false })));
+    const v3State = await h.waitForPhase(family, v3, ['rolling_out', 'completed']);
+    expect(v3State.previous?.versionId).toBe(v1);
+  });
+
+  it('nonmigratory: completes with the rollout; a separate cleanup removes the old version once its workflows end', async () => {
+    const family = uniqueFamily();
+    const v1 = await deployInitial(family);
+    const v1Deployment = (await h.workerDeployments(family))[0];
+    const running = await startSleepers(family, v1, 3);
+    const v2 = uniqueVersionId();
+    await h.deploy(h.request(family, v2, fastOptions({ migratory: false })));
+    const done = await h.waitForPhase(family, v2, ['completed']);
+    expect(done.migration).toBeUndefined();
+    expect(done.events.map(event => event.action)).toContain('cleanup scheduled');
+
+    await new Promise(resolve => setTimeout(resolve, 1500));
+    expect(await h.workerDeployments(family)).toEqual([v1Deployment]);
+    for (const sleeperHandle of running) expect((await sleeperHandle.query(sleeperStateQuery)).migrateSignals).toBe(0);
+
+    await finish(running);
+    const cleanup = h.client.workflow.getHandle(workflowIds.cleanup(family, v1));
+    expect(await cleanup.result()).toEqual({ deletedDeployments: [v1Deployment] });
+    expect(await h.workerDeployments(family)).toEqual([]);
+    expect(await h.versionFlags.getVersion(family, v1)).toMatchObject({ archived: true });
+  });
+
+  it('runs one deployment per family at a time: a third version queues behind a running one; duplicates say so', async () => {
+    const family = uniqueFamily();
+    const v1 = await deployInitial(family);
+    const v2 = uniqueVersionId();
+    const v3 = uniqueVersionId();
+    const dark = fastOptions({ dark: true, migratory: false });
+    expect(await h.deploy(h.request(family, v2, dark))).toMatchObject({ outcome: 'started' });
+    await h.waitForPhase(family, v2, ['dark']);
+    expect(await h.deploy(h.request(family, v3, fastOptions({ migratory: false })))).toEqual({
+      outcome: 'queued',
+      workflowId: workflowIds.deployment(family, v3),
+      position: 1,
+    });
+    expect(await h.deploy(h.request(family, v2, dark))).toMatchObject({
+      outcome: 'duplicate',
+      message: `${family} ${v2} is being deployed now`,
+    });
+    expect(await h.deploy(h.request(family, v3, dark))).toMatchObject({
+      outcome: 'duplicate',
+      message: `${family} ${v3} is already queued at position 1`,
+    });
+    expect(await h.deploy(h.request(family, v1, dark))).toMatchObject({
+      outcome: 'duplicate',
+      message: `${family} ${v1} was already deployed (completed)`,
+    });
+    const familyState = await h.client.workflow.getHandle(workflowIds.family(family)).query(familyStateQuery);
+    expect(familyState).toMatchObject({ current: { versionId: v2 }, queue: [{ versionId: v3 }] });
+
+    await h.client.workflow
+      .getHandle(workflowIds.deployment(family, v2))
+      .executeUpdate(promoteUpdate, { args: [{ who: 'user:default/qa' }] });
+    await h.waitForPhase(family, v2, ['completed']);
+    const v3Done = await h.waitForPhase(family, v3, ['completed']);
+    expect(v3Done.previous?.versionId).toBe(v2);
+  });
+
+  it('refuses an invalid request with the field named, and starts nothing', async () => {
+    const family = uniqueFamily();
+    const bad = h.request(family, 'NOT-A-SHA', fastOptions());
+    await expect(h.deploy(bad)).rejects.toThrow();
+    const error = await h.deploy(bad).catch((e: WorkflowUpdateFailedError) => e);
+    expect(error.cause?.message).toBe('versionId "NOT-A-SHA" is not a git sha (7–40 lowercase hex digits)');
+    await expect(h.client.workflow.getHandle(workflowIds.deployment(family, 'NOT-A-SHA')).describe()).rejects.toThrow(
+      WorkflowNotFoundError,
+    );
+  });
+});
