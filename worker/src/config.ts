@@ -10,7 +10,15 @@ export interface WorkerConfig {
     apiKey?: string;
     tls?: { clientCertPath?: string; clientKeyPath?: string; serverRootCaPath?: string };
   };
-  unleash: { url: string; adminToken: string; clientToken: string; project: string; environment: string };
+  unleash: {
+    url: string;
+    adminToken: string;
+    clientToken: string;
+    project: string;
+    environment: string;
+    /** How often the routing client refreshes flags (the migration routes with it). */
+    refreshIntervalMs?: number;
+  };
   kubernetes: { namespace: string };
   /** Where the prebuilt workflow bundle is; absent in development, where workflows are bundled at start. */
   workflowBundlePath?: string;
@@ -40,6 +48,7 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Worke
       clientToken: required(env, 'UNLEASH_CLIENT_TOKEN'),
       project: env.UNLEASH_PROJECT ?? 'default',
       environment: env.UNLEASH_ENVIRONMENT ?? 'development',
+      refreshIntervalMs: env.DIACHRONIC_ROUTER_REFRESH_MS ? Number(env.DIACHRONIC_ROUTER_REFRESH_MS) : undefined,
     },
     kubernetes: { namespace: env.DIACHRONIC_KUBE_NAMESPACE ?? 'diachronic' },
     workflowBundlePath: env.DIACHRONIC_WORKFLOW_BUNDLE || undefined,

@@ -16,7 +16,7 @@ export interface DiachronicWorker {
 
 export async function createDiachronicWorker(
   config: WorkerConfig,
-  overrides: Partial<Pick<WorkerOptions, 'workflowsPath' | 'workflowBundle'>> & { routerRefreshIntervalMs?: number } = {},
+  overrides: Partial<Pick<WorkerOptions, 'workflowsPath' | 'workflowBundle'>> = {},
 ): Promise<DiachronicWorker> {
   const connectionOptions = temporalConnectionOptions(config);
   const connection = await Connection.connect(connectionOptions);
@@ -25,7 +25,7 @@ export async function createDiachronicWorker(
     url: config.unleash.url,
     clientToken: config.unleash.clientToken,
     appName: 'diachronic-ci-worker',
-    refreshIntervalMs: overrides.routerRefreshIntervalMs,
+    refreshIntervalMs: config.unleash.refreshIntervalMs,
   });
   const admin = new UnleashAdminClient({
     url: config.unleash.url,

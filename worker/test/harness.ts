@@ -2,6 +2,9 @@
  * Test harness over the real services: a Diachronic worker on its own task queue, workers for the test
  * family's versions, the Unleash registry and the kube-apiserver, and polling helpers.
  */
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { AppsV1Api, CoreV1Api, KubeConfig, V1Deployment } from '@kubernetes/client-node';
 import { Client, Connection, WorkflowUpdateFailedError } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
@@ -102,10 +105,42 @@ export interface Harness {
   startVersionWorker(family: string, versionId: string): Promise<void>;
   createWorkerDeployment(family: string, versionId: string): Promise<string>;
   workerDeployments(family: string): Promise<string[]>;
+  /**
+   * With DIACHRONIC_RECORD_HISTORIES=1, saves the workflow's history at teardown as
+   * test/histories/<name>.json for the replay test.
+   */
+  recordHistory(name: string, workflowId: string, runId?: string): void;
   teardown(): Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
+/**
+ * The Diachronic worker as its own process (worker/src/main.ts), so a test can kill it without warning.
+ */
+export function spawnDiachronicWorker(taskQueue: string): ChildProcess {
+  const root = resolve(__dirname, '..', '..');
+  const child = spawn(
+    process.execPath,
+    ['--require', require.resolve('@backstage/cli/config/nodeTransform.cjs'), resolve(root, 'worker/src/main.ts')],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        DIACHRONIC_TASK_QUEUE: taskQueue,
+        DIACHRONIC_KUBE_NAMESPACE: TEST_NAMESPACE,
+        DIACHRONIC_ROUTER_REFRESH_MS: '250',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  return child;
+}
+
+export interface HarnessOptions {
+  /** Run the Diachronic worker in this process (default), or leave it to the test (spawnDiachronicWorker). */
+  inProcessWorker?: boolean;
+}
+
+export async function startHarness({ inProcessWorker = true }: HarnessOptions = {}): Promise<Harness> {
   quietRuntime();
   const services = testServices();
   if (!services.kubeconfig) throw new Error('KUBECONFIG not set: run the tests with `npm test`');
@@ -128,7 +163,7 @@ export async function startHarness(): Promise<Harness> {
     bundleWorkflowCode({ workflowsPath: require.resolve('../src/workflows'), logger: new DefaultLogger('WARN') }),
     bundleWorkflowCode({ workflowsPath: require.resolve('./fixtures/workflows'), logger: new DefaultLogger('WARN') }),
   ]);
-  const diachronic = await createDiachronicWorker(
+  const diachronic = !inProcessWorker ? undefined : await createDiachronicWorker(
     {
       temporal: { address: services.temporalAddress, namespace: 'default', taskQueue: diachronicTaskQueue },
       unleash: {
@@ -137,18 +172,20 @@ export async function startHarness(): Promise<Harness> {
         clientToken: services.unleashClientToken,
         project: 'default',
         environment: 'development',
+        refreshIntervalMs: 250,
       },
       kubernetes: { namespace: TEST_NAMESPACE },
     },
-    { workflowBundle: diachronicBundle, routerRefreshIntervalMs: 250 },
+    { workflowBundle: diachronicBundle },
   );
-  const running: Array<{ worker: Worker; done: Promise<void> }> = [
-    { worker: diachronic.worker, done: diachronic.worker.run() },
-  ];
+  const running: Array<{ worker: Worker; done: Promise<void> }> = diachronic
+    ? [{ worker: diachronic.worker, done: diachronic.worker.run() }]
+    : [];
   const versionFlags = new VersionFlags(
     new UnleashAdminClient({ url: services.unleashUrl, adminToken: services.unleashAdminToken }),
   );
 
+  const toRecord: Array<{ name: string; workflowId: string; runId?: string }> = [];
   const state = (family: string, versionId: string) =>
     client.workflow.getHandle(workflowIds.deployment(family, versionId)).query(deploymentStateQuery);
 
@@ -204,10 +241,27 @@ export async function startHarness(): Promise<Harness> {
       });
       return list.items.map(item => item.metadata!.name!).sort();
     },
+    recordHistory(name, workflowId, runId) {
+      toRecord.push({ name, workflowId, runId });
+    },
     async teardown() {
+      if (process.env.DIACHRONIC_RECORD_HISTORIES === '1') {
+        // The CLI writes the JSON form that historyFromJSON reads back.
+        const root = resolve(__dirname, '..', '..');
+        const cli = readdirSync(resolve(root, '.tools'))
+          .filter(name => name.startsWith('temporal-'))
+          .map(name => resolve(root, '.tools', name, 'temporal'))[0];
+        for (const { name, workflowId, runId } of toRecord) {
+          const json = execFileSync(cli, [
+            'workflow', 'show', '--address', services.temporalAddress, '--output', 'json',
+            '--workflow-id', workflowId, ...(runId ? ['--run-id', runId] : []),
+          ]);
+          writeFileSync(resolve(__dirname, 'histories', `${name}.json`), json);
+        }
+      }
       for (const { worker } of running) if (worker.getState() === 'RUNNING') worker.shutdown();
       await Promise.all(running.map(({ done }) => done));
-      await diachronic.close();
+      await diachronic?.close();
       await nativeConnection.close();
       await connection.close();
     },

@@ -30,6 +30,7 @@ export const visibilityActivities = proxyActivities<Pick<Activities, 'countRunni
 
 export const sweepActivities = proxyActivities<Pick<Activities, 'sweepOldTaskQueue'>>({
   startToCloseTimeout: '30 minutes',
-  heartbeatTimeout: '30 seconds',
+  // The sweep heartbeats every second while it signals; a dead worker's sweep is retried quickly.
+  heartbeatTimeout: '10 seconds',
   retry: retryUntilBack,
 });

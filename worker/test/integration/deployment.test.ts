@@ -89,6 +89,9 @@ describe('deployments against real Temporal, Unleash and kube-apiserver', () => 
     expect(await h.versionFlags.getVersion(family, v1)).toMatchObject({ archived: true });
     expect(await h.versionFlags.getVersion(family, v2)).toMatchObject({ livePercent: 100, archived: false });
     await finish(sleepers);
+    h.recordHistory('deployment-migratory', workflowIds.deployment(family, v2));
+    h.recordHistory('rollout-completed', workflowIds.rollout(family, v2));
+    h.recordHistory('migration-completed', workflowIds.migration(family, v2));
   });
 
   async function finish(handles: WorkflowHandle[]) {
@@ -119,6 +122,7 @@ describe('deployments against real Temporal, Unleash and kube-apiserver', () => 
       expect.arrayContaining([expect.objectContaining({ action: 'promote', who: 'user:default/qa', why: 'acceptance passed' })]),
     );
     await expect(handle.executeUpdate(promoteUpdate, { args: [{ who: 'user:default/qa' }] })).rejects.toThrow();
+    h.recordHistory('deployment-dark-promoted', workflowIds.deployment(family, v2));
   });
 
   it('override mid-rollout: the rollout stops itself and records what it saw; the migration finishes at 100%', async () => {
@@ -156,6 +160,8 @@ describe('deployments against real Temporal, Unleash and kube-apiserver', () => 
     const done = await h.waitForPhase(family, v2, ['overridden']);
     expect(done.events.map(event => event.action)).toEqual(expect.arrayContaining(['override', 'old version retired']));
     expect(await h.versionFlags.getVersion(family, v1)).toMatchObject({ archived: true });
+    h.recordHistory('deployment-overridden', workflowIds.deployment(family, v2));
+    h.recordHistory('rollout-overridden', workflowIds.rollout(family, v2));
   });
 
   it('pause holds the schedule and resume continues it', async () => {
@@ -178,6 +184,7 @@ describe('deployments against real Temporal, Unleash and kube-apiserver', () => 
     const done = await h.waitForPhase(family, v2, ['completed']);
     expect(done.livePercent).toBe(100);
     expect(done.events.map(event => event.action)).toEqual(expect.arrayContaining(['pause', 'resume']));
+    h.recordHistory('rollout-paused-resumed', workflowIds.rollout(family, v2));
   });
 
   it('abort: live to 0%, new starts go back to the old version, the new version is kept until drained', async () => {
@@ -214,6 +221,8 @@ describe('deployments against real Temporal, Unleash and kube-apiserver', () => 
     await h.deploy(h.request(family, v3, fastOptions({ migratory: false })));
     const v3State = await h.waitForPhase(family, v3, ['rolling_out', 'completed']);
     expect(v3State.previous?.versionId).toBe(v1);
+    h.recordHistory('deployment-aborted', workflowIds.deployment(family, v2));
+    h.recordHistory('cleanup-aborted', workflowIds.cleanup(family, v2));
   });
 
   it('nonmigratory: completes with the rollout; a separate cleanup removes the old version once its workflows end', async () => {
@@ -236,6 +245,7 @@ describe('deployments against real Temporal, Unleash and kube-apiserver', () => 
     expect(await cleanup.result()).toEqual({ deletedDeployments: [v1Deployment] });
     expect(await h.workerDeployments(family)).toEqual([]);
     expect(await h.versionFlags.getVersion(family, v1)).toMatchObject({ archived: true });
+    h.recordHistory('cleanup-replaced', workflowIds.cleanup(family, v1));
   });
 
   it('runs one deployment per family at a time: a third version queues behind a running one; duplicates say so', async () => {
@@ -263,8 +273,9 @@ describe('deployments against real Temporal, Unleash and kube-apiserver', () => 
       outcome: 'duplicate',
       message: `${family} ${v1} was already deployed (completed)`,
     });
-    const familyState = await h.client.workflow.getHandle(workflowIds.family(family)).query(familyStateQuery);
-    expect(familyState).toMatchObject({ current: { versionId: v2 }, queue: [{ versionId: v3 }] });
+    const familyHandle = h.client.workflow.getHandle(workflowIds.family(family));
+    expect(await familyHandle.query(familyStateQuery)).toMatchObject({ current: { versionId: v2 }, queue: [{ versionId: v3 }] });
+    h.recordHistory('family-queued', workflowIds.family(family), (await familyHandle.describe()).runId);
 
     await h.client.workflow
       .getHandle(workflowIds.deployment(family, v2))
