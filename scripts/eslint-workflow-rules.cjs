@@ -8,6 +8,7 @@ const nodeBuiltins = [...builtinModules, ...builtinModules.map(name => `node:${n
 function workflowFileOverride(packageDir, files) {
   return {
     files,
+    excludedFiles: ['**/*.test.ts'],
     parserOptions: { project: `${packageDir}/tsconfig.json`, tsconfigRootDir: packageDir },
     rules: {
       'no-restricted-imports': [
