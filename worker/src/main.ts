@@ -1,11 +1,16 @@
-/** The Diachronic worker process: `node worker/src/main.ts` (through the repo's TS transform) or dist. */
-import { createDiachronicWorker } from './worker';
+/**
+ * The Diachronic worker process. Production: `DIACHRONIC_WORKFLOW_BUNDLE=dist/workflow-bundle.js` (built by
+ * `npm run build -w worker`); development: workflows are bundled at start.
+ */
+import { DefaultLogger, LogLevel, Runtime } from '@temporalio/worker';
 import { workerConfigFromEnv } from './config';
+import { createDiachronicWorker } from './worker';
 
 async function main() {
+  Runtime.install({ logger: new DefaultLogger((process.env.DIACHRONIC_LOG_LEVEL ?? 'INFO') as LogLevel) });
   const config = workerConfigFromEnv();
   const { worker, close } = await createDiachronicWorker(config);
-  // worker.run() resolves after SIGINT/SIGTERM (the SDK's default shutdown signals) once tasks drained.
+  // Resolves after SIGINT/SIGTERM (the SDK's shutdown signals) once running tasks have drained.
   await worker.run();
   await close();
 }

@@ -103,10 +103,13 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
   };
 
   setHandler(deploymentStateQuery, () => state);
-  setHandler(rolloutProgressSignal, step => {
+  setHandler(rolloutProgressSignal, async step => {
+    const raised = step.percent > state.livePercent;
     state.step = step;
     state.livePercent = step.percent;
     publish();
+    // More workflow ids route to the new version now: tell their old runs without waiting for the interval.
+    if (raised) await migration?.signal(sweepNowSignal);
   });
   setHandler(migrationProgressSignal, progress => {
     state.migration = progress;
