@@ -8,6 +8,8 @@ import { VersionWorkers } from './kubernetes/version-workers';
 import { UnleashAdminClient } from './unleash/admin-client';
 import { VersionFlags } from './unleash/version-flags';
 
+const DEFAULT_ROUTER_REFRESH_MS = 15_000;
+
 export interface DiachronicWorker {
   worker: Worker;
   /** Closes the clients after the worker has stopped. */
@@ -25,7 +27,7 @@ export async function createDiachronicWorker(
     url: config.unleash.url,
     clientToken: config.unleash.clientToken,
     appName: 'diachronic-ci-worker',
-    refreshIntervalMs: config.unleash.refreshIntervalMs,
+    refreshIntervalMs: config.unleash.refreshIntervalMs ?? DEFAULT_ROUTER_REFRESH_MS,
   });
   const admin = new UnleashAdminClient({
     url: config.unleash.url,
@@ -38,6 +40,7 @@ export async function createDiachronicWorker(
     router,
     versionFlags: new VersionFlags(admin),
     versionWorkers: VersionWorkers.fromEnvironment({ namespace: config.kubernetes.namespace }),
+    routerLagMs: 2 * (config.unleash.refreshIntervalMs ?? DEFAULT_ROUTER_REFRESH_MS),
   });
   const workflowSource = config.workflowBundlePath
     ? { workflowBundle: { codePath: config.workflowBundlePath } }

@@ -110,6 +110,35 @@ export class Router {
     return this.index.get(family) ?? [];
   }
 
+  /**
+   * The live percentage of a version flag as this router evaluates it now (undefined when it does not
+   * know the flag). It lags Unleash by up to one refresh interval.
+   */
+  livePercentSeen(flag: string): number | undefined {
+    const definition = this.unleash.getFeatureToggleDefinition(flag);
+    if (!definition) return undefined;
+    // Clients get neither strategy titles nor disabled strategies: the live one is the unconstrained one.
+    const live = definition.strategies?.find(
+      strategy => strategy.name === 'flexibleRollout' && (strategy.constraints ?? []).length === 0,
+    );
+    if (!definition.enabled || !live) return 0;
+    return Number(live.parameters?.rollout ?? 0);
+  }
+
+  /**
+   * Waits until this router evaluates `flag` at `percent` (a change just made in Unleash), for at most
+   * `timeoutMs`. Answers whether it does; callers that route right after changing a flag use it so that
+   * they do not act on the previous percentage.
+   */
+  async waitForLivePercent(flag: string, percent: number, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.livePercentSeen(flag) !== percent) {
+      if (Date.now() >= deadline) return false;
+      await new Promise(resolve => setTimeout(resolve, 50));
+    }
+    return true;
+  }
+
   destroy(): void {
     this.unleash.destroy();
   }

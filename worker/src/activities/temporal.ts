@@ -13,6 +13,8 @@ export interface TemporalActivityDeps {
   versionFlags: VersionFlags;
   /** Migrate signals in flight at once. */
   signalConcurrency?: number;
+  /** At most how long a sweep waits for the router to see a percentage just set (its refresh interval). */
+  routerLagMs?: number;
 }
 
 export interface SweepInput {
@@ -29,7 +31,7 @@ export interface SweepResult {
   stillRunningRemembered: string[];
   /** Workflows running on the old queue, signaled or not. */
   running: number;
-  /** The new version's live percentage, read from Unleash after the sweep. */
+  /** The new version's live percentage in Unleash when the sweep began. */
   newLivePercent: number;
 }
 
@@ -45,7 +47,13 @@ function signalRequestId(newVersionId: string, runId: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-export function createTemporalActivities({ temporal, router, versionFlags, signalConcurrency = 32 }: TemporalActivityDeps) {
+export function createTemporalActivities({
+  temporal,
+  router,
+  versionFlags,
+  signalConcurrency = 32,
+  routerLagMs = 15_000,
+}: TemporalActivityDeps) {
   const namespace = temporal.options.namespace;
 
   async function signalMigrate(workflowId: string, runId: string, target: MigrateSignal): Promise<boolean> {
@@ -97,6 +105,9 @@ export function createTemporalActivities({ temporal, router, versionFlags, signa
      */
     async sweepOldTaskQueue({ oldVersion, newVersion, remembered }: SweepInput): Promise<SweepResult> {
       const context = Context.current();
+      // Route at the percentage Unleash has now, not at the one the router saw before the last step.
+      const { percent: newLivePercent } = await versionFlags.readLivePercent(newVersion);
+      await router.waitForLivePercent(newVersion.flag, newLivePercent, routerLagMs);
       const previousAttempt = context.info.heartbeatDetails as SweepHeartbeat | undefined;
       const signaled = new Set(previousAttempt?.signaled ?? []);
       const rememberedIds = new Set(remembered);
@@ -135,8 +146,7 @@ export function createTemporalActivities({ temporal, router, versionFlags, signa
       await Promise.all(Array.from({ length: Math.min(signalConcurrency, toSignal.length) }, sender));
       context.heartbeat({ signaled: [...signaled] } satisfies SweepHeartbeat);
 
-      const { percent } = await versionFlags.readLivePercent(newVersion);
-      return { signaled: [...signaled], stillRunningRemembered, running, newLivePercent: percent };
+      return { signaled: [...signaled], stillRunningRemembered, running, newLivePercent };
     },
   };
 }
