@@ -5,7 +5,7 @@
  * (types only there).
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
 
 /** The task queue the Diachronic worker itself polls. */
 export const DIACHRONIC_TASK_QUEUE = 'diachronic-ci';
@@ -181,13 +181,9 @@ export const abortUpdate = defineUpdate<DeploymentState, [Actor]>('diachronic.ab
 
 export type ControlAction = 'promote' | 'override' | 'pause' | 'resume' | 'abort';
 
-/** The signal every migratable workflow handles: continue as new on `taskQueue`. */
-export interface MigrateSignal {
-  taskQueue: string;
-  versionId: string;
-}
-export const MIGRATE_SIGNAL_NAME = 'diachronic.v1.migrate';
-export const migrateSignal = defineSignal<[MigrateSignal]>(MIGRATE_SIGNAL_NAME);
+/** The signal every migratable workflow handles; defined by the library workflow authors import. */
+export { MIGRATE_SIGNAL_NAME, migrateSignal } from '@diachronic/migrate';
+export type { MigrateSignal } from '@diachronic/migrate';
 
 // ---------------------------------------------------------------------------------------------------
 // Search attributes (registered on the dev server by scripts/lib/temporal.mjs from search-attributes.json)

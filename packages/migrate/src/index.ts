@@ -1,1 +1,9 @@
-export {};
+/**
+ * Make a Temporal workflow migratable by Diachronic: see README.md. Workflow-safe: it imports only
+ * @temporalio/workflow.
+ */
+export * from './contract';
+export { isMigration, receiveMigratedState } from './envelope';
+export type { MigratableInput, ReceiveOptions } from './envelope';
+export { migratable } from './migratable';
+export type { MigratableOptions, Migration, Timer } from './migratable';

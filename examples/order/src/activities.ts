@@ -1,0 +1,24 @@
+/** The order's activities, shared by its versions. The payment provider is simulated. */
+import { sleep } from '@temporalio/activity';
+
+export interface Charge {
+  ref: string;
+  provider: string;
+}
+
+export interface OrderActivitiesOptions {
+  /** How long a charge takes (the simulated provider's latency). */
+  chargeCardMs: number;
+}
+
+export function createOrderActivities({ chargeCardMs }: OrderActivitiesOptions) {
+  return {
+    async chargeCard({ orderId }: { orderId: string }): Promise<Charge> {
+      await sleep(chargeCardMs);
+      // The order id is the idempotency key a real provider would get: a retried charge is the same charge.
+      return { ref: `ch_${orderId}`, provider: 'card' };
+    },
+  };
+}
+
+export type OrderActivities = ReturnType<typeof createOrderActivities>;

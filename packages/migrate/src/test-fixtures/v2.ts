@@ -1,0 +1,25 @@
+import { isMigration, MigratableInput, MigrationInfo, migratable, receiveMigratedState } from '../index';
+import { newProbe, ProbeInput, ProbeStateV1, ProbeStateV2, runProbe } from './probe';
+
+function upgrade(old: ProbeStateV1 | ProbeStateV2, migration: MigrationInfo): ProbeStateV2 {
+  if (old.version === 2) return old;
+  const { owner, version: _none, ...rest } = old;
+  return {
+    ...rest,
+    version: 2,
+    ownedBy: owner,
+    upgradedFrom: { versionId: migration.fromVersionId, migratedAt: migration.migratedAt },
+  };
+}
+
+export async function probe(input: MigratableInput<ProbeInput, ProbeStateV1 | ProbeStateV2>): Promise<ProbeStateV2> {
+  const state: ProbeStateV2 = isMigration(input)
+    ? receiveMigratedState(input, { upgrade })
+    : { ...newProbe(input), version: 2, ownedBy: input.owner };
+  const migration = migratable({ input, exportState: () => state });
+  const { timerMs } = state;
+  // Deliberately restarts from now when declared fresh: the carried due time must win.
+  const timer = timerMs === undefined ? undefined : migration.timer('deadline', () => Date.now() + timerMs);
+  await runProbe(state, migration, timer);
+  return state;
+}
