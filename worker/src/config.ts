@@ -58,16 +58,15 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Worke
 /** Connection options shared by the client and the worker's native connection. */
 export function temporalConnectionOptions({ temporal }: WorkerConfig) {
   const read = (path?: string) => (path ? readFileSync(path) : undefined);
-  const tls = temporal.tls
-    ? {
-        clientCertPair:
-          temporal.tls.clientCertPath && temporal.tls.clientKeyPath
-            ? { crt: read(temporal.tls.clientCertPath)!, key: read(temporal.tls.clientKeyPath)! }
-            : undefined,
-        serverRootCACertificate: read(temporal.tls.serverRootCaPath),
-      }
-    : temporal.apiKey
-      ? true
-      : undefined;
+  if (!temporal.tls) {
+    // An API key (Temporal Cloud) always goes over TLS.
+    return { address: temporal.address, tls: temporal.apiKey ? true : undefined, apiKey: temporal.apiKey };
+  }
+  const { clientCertPath, clientKeyPath, serverRootCaPath } = temporal.tls;
+  const tls = {
+    clientCertPair:
+      clientCertPath && clientKeyPath ? { crt: read(clientCertPath)!, key: read(clientKeyPath)! } : undefined,
+    serverRootCACertificate: read(serverRootCaPath),
+  };
   return { address: temporal.address, tls, apiKey: temporal.apiKey };
 }

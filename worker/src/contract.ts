@@ -6,6 +6,7 @@
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { routingSearchAttributes } from '@diachronic/routing/search-attributes';
 
 /** The task queue the Diachronic worker itself polls. */
 export const DIACHRONIC_TASK_QUEUE = 'diachronic-ci';
@@ -197,7 +198,7 @@ export const searchAttributes = {
   livePercent: defineSearchAttributeKey('DiachronicLivePercent', SearchAttributeType.INT),
   queueLength: defineSearchAttributeKey('DiachronicQueueLength', SearchAttributeType.INT),
   /** Stamped by the signaler on each workflow it starts: the version routing chose. */
-  routedVersionId: defineSearchAttributeKey('DiachronicRoutedVersionId', SearchAttributeType.KEYWORD),
-  /** Stamped by the signaler: the start was test traffic (routes to dark versions). */
-  isTest: defineSearchAttributeKey('DiachronicIsTest', SearchAttributeType.BOOL),
+  routedVersionId: routingSearchAttributes.routedVersionId,
+  /** Set by the caller of the signaler: the start was test traffic (routes to dark versions). */
+  isTest: routingSearchAttributes.isTest,
 };

@@ -42,11 +42,10 @@ export async function createDiachronicWorker(
     versionWorkers: VersionWorkers.fromEnvironment({ namespace: config.kubernetes.namespace }),
     routerLagMs: 2 * (config.unleash.refreshIntervalMs ?? DEFAULT_ROUTER_REFRESH_MS),
   });
-  const workflowSource = config.workflowBundlePath
-    ? { workflowBundle: { codePath: config.workflowBundlePath } }
-    : overrides.workflowBundle
-      ? { workflowBundle: overrides.workflowBundle }
-      : { workflowsPath: overrides.workflowsPath ?? require.resolve('./workflows') };
+  const workflowBundle = config.workflowBundlePath ? { codePath: config.workflowBundlePath } : overrides.workflowBundle;
+  const workflowSource = workflowBundle
+    ? { workflowBundle }
+    : { workflowsPath: overrides.workflowsPath ?? require.resolve('./workflows') };
   const nativeConnection = await NativeConnection.connect(connectionOptions);
   const worker = await Worker.create({
     connection: nativeConnection,

@@ -59,7 +59,7 @@ export async function waitFor<T>(
     } catch (error) {
       last = error;
     }
-    await new Promise(resolve => setTimeout(resolve, intervalMs));
+    await new Promise(wake => setTimeout(wake, intervalMs));
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${last})` : ''}`);
 }

@@ -1,1 +1,10 @@
-export {};
+export {
+  createRoutingClient,
+  createRoutingInterceptor,
+  NoLiveVersionError,
+  type ManagedWorkflowTypes,
+  type RoutingClientOptions,
+  type RoutingInterceptorOptions,
+  type WorkflowRouter,
+} from './interceptor';
+export { diachronicSearchAttributes } from './search-attributes';

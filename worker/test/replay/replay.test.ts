@@ -31,6 +31,8 @@ describe('replaying recorded histories against the current workflow code', () =>
 
   it.each(histories)('replays %s without nondeterminism', async name => {
     const history = historyFromJSON(JSON.parse(readFileSync(join(historiesDir, name), 'utf8')));
-    await Worker.runReplayHistory({ workflowsPath: require.resolve('../../src/workflows') }, history, name);
+    await expect(
+      Worker.runReplayHistory({ workflowsPath: require.resolve('../../src/workflows') }, history, name),
+    ).resolves.toBeUndefined();
   });
 });
