@@ -7,7 +7,7 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AppsV1Api, CoreV1Api, KubeConfig, V1Deployment } from '@kubernetes/client-node';
 import { Client, Connection, WorkflowUpdateFailedError } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker, WorkerOptions, bundleWorkflowCode } from '@temporalio/worker';
 import { requestDeployment } from '../src/client';
 import {
   DeploymentOptions,
@@ -94,6 +94,7 @@ export function fastOptions(overrides: Partial<DeploymentOptions> = {}): Deploym
 
 export interface Harness {
   client: Client;
+  connection: Connection;
   versionFlags: VersionFlags;
   apps: AppsV1Api;
   diachronicTaskQueue: string;
@@ -101,8 +102,12 @@ export interface Harness {
   deploy(request: DeploymentRequest): ReturnType<typeof requestDeployment>;
   state(family: string, versionId: string): Promise<DeploymentState>;
   waitForPhase(family: string, versionId: string, phases: string[], timeoutMs?: number): Promise<DeploymentState>;
-  /** Runs the fixture workflows on a version's task queue until teardown. */
-  startVersionWorker(family: string, versionId: string): Promise<void>;
+  /** Runs workflows (by default the fixtures) on a version's task queue until teardown. */
+  startVersionWorker(
+    family: string,
+    versionId: string,
+    code?: { workflowsPath: string; activities?: WorkerOptions['activities'] },
+  ): Promise<void>;
   createWorkerDeployment(family: string, versionId: string): Promise<string>;
   workerDeployments(family: string): Promise<string[]>;
   /**
@@ -191,6 +196,7 @@ export async function startHarness({ inProcessWorker = true }: HarnessOptions = 
 
   return {
     client,
+    connection,
     versionFlags,
     apps,
     diachronicTaskQueue,
@@ -212,11 +218,11 @@ export async function startHarness({ inProcessWorker = true }: HarnessOptions = 
         },
         { timeoutMs },
       ),
-    async startVersionWorker(family, versionId) {
+    async startVersionWorker(family, versionId, code) {
       const worker = await Worker.create({
         connection: nativeConnection,
         taskQueue: versionTaskQueue(family, versionId),
-        workflowBundle: fixtureBundle,
+        ...(code ? { workflowsPath: code.workflowsPath, activities: code.activities } : { workflowBundle: fixtureBundle }),
       });
       running.push({ worker, done: worker.run() });
     },
