@@ -58,7 +58,7 @@ process.on('SIGTERM', () => shutdown(0));
 for (const app of appProcesses(rootDir)) {
   const child = spawn(app.command, app.args, {
     cwd: rootDir,
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...env, ...app.env },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
