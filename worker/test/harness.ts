@@ -133,6 +133,7 @@ export function spawnDiachronicWorker(taskQueue: string): ChildProcess {
         DIACHRONIC_TASK_QUEUE: taskQueue,
         DIACHRONIC_KUBE_NAMESPACE: TEST_NAMESPACE,
         DIACHRONIC_ROUTER_REFRESH_MS: '250',
+        DIACHRONIC_LOG_LEVEL: 'WARN',
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     },

@@ -1,4 +1,4 @@
-import { initialize, Unleash } from 'unleash-client';
+import { Unleash } from 'unleash-client';
 
 /** A flag created through the admin API of the Unleash started by the repo scripts, read by unleash-client. */
 describe('the Unleash server started by the repo scripts', () => {
@@ -38,17 +38,20 @@ describe('the Unleash server started by the repo scripts', () => {
     });
     await admin('POST', `/${flag}/environments/development/on`);
 
-    client = initialize({
+    client = new Unleash({
       url: `${url}/api`,
       appName: 'diachronic-smoke',
       customHeaders: { Authorization: clientToken! },
       refreshInterval: 1000,
       disableMetrics: true,
     });
-    await new Promise<void>((resolve, reject) => {
-      client!.once('synchronized', () => resolve());
-      client!.once('error', reject);
-    });
+    // The first fetch may predate the flag's last change (Unleash serves clients from a cache that
+    // refreshes asynchronously): wait until this client evaluates the flag as it now stands.
+    const deadline = Date.now() + 15_000;
+    while (!client.getFeatureToggleDefinition(flag)?.enabled || client.getFeatureToggleDefinition(flag)?.strategies?.length !== 1) {
+      if (Date.now() > deadline) throw new Error(`unleash-client never saw ${flag} enabled with its strategy`);
+      await new Promise(wake => setTimeout(wake, 100));
+    }
 
     const ids = Array.from({ length: 2000 }, (_, i) => `order-${i}`);
     const enabled = ids.filter(id => client!.isEnabled(flag, { userId: id }));
