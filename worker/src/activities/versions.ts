@@ -2,7 +2,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Actor, VersionRef } from '../contract';
 import { VersionInUseError, VersionWorkers } from '../kubernetes/version-workers';
-import type { VersionFlag, VersionFlags } from '../unleash/version-flags';
+import { ArchivedVersionError, VersionFlag, VersionFlags } from '../unleash/version-flags';
 
 export interface VersionActivityDeps {
   versionFlags: VersionFlags;
@@ -25,7 +25,12 @@ export function createVersionActivities({ versionFlags, versionWorkers }: Versio
 
   return {
     async prepareVersion({ family, versionId, sha }: { family: string; versionId: string; sha?: string }): Promise<PreparedVersion> {
-      const { flag, created } = await versionFlags.ensureVersionFlag({ family, versionId, sha });
+      const { flag, created } = await versionFlags.ensureVersionFlag({ family, versionId, sha }).catch(error => {
+        if (error instanceof ArchivedVersionError) {
+          throw ApplicationFailure.create({ type: 'ArchivedVersion', message: error.message, nonRetryable: true });
+        }
+        throw error;
+      });
       const previous = await versionFlags.previousVersion(family, flag.seq);
       return { version: ref(flag), livePercent: flag.livePercent, previous: previous && ref(previous), created };
     },

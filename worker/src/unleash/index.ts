@@ -1,3 +1,3 @@
 export { UnleashAdminClient, UnleashApiError } from './admin-client';
-export { VersionFlags } from './version-flags';
+export { ArchivedVersionError, VersionFlags } from './version-flags';
 export type { VersionFlag } from './version-flags';

@@ -31,6 +31,14 @@ export interface VersionFlag {
   sha?: string;
 }
 
+/** A deployment of a version whose flag was archived: its worker is gone, so it can never route again. */
+export class ArchivedVersionError extends Error {
+  constructor(readonly family: string, readonly versionId: string, readonly flag: string) {
+    super(`version ${versionId} of family ${family} was archived (flag ${flag}); deploy a new version`);
+    this.name = 'ArchivedVersionError';
+  }
+}
+
 /** What the flag operations need: the flag's name. A VersionFlag or a VersionRef will do. */
 export type FlagRef = Pick<VersionFlag, 'flag'>;
 
@@ -50,8 +58,7 @@ interface FeatureDetails {
 }
 
 interface FeatureSearchPage {
-  features: Array<{ name: string; description?: string | null; archivedAt?: string | null }>;
-  total: number;
+  features: Array<{ name: string; description?: string | null }>;
 }
 
 interface StrategyUpdateEvent {
@@ -140,11 +147,7 @@ export class VersionFlags {
     assertVersionId(versionId);
     const flags = await this.findFamilyFlags(family, true);
     const existing = flags.find(f => f.meta.versionId === versionId);
-    if (existing?.archived) {
-      throw new Error(
-        `version ${versionId} of family ${family} was archived (flag ${existing.name}); deploy a new version`,
-      );
-    }
+    if (existing?.archived) throw new ArchivedVersionError(family, versionId, existing.name);
     let name = existing?.name;
     if (!name) {
       const seq = 1 + Math.max(-1, ...flags.map(f => f.meta.seq));

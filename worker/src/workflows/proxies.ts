@@ -10,7 +10,7 @@ export const flagActivities = proxyActivities<
   Pick<Activities, 'prepareVersion' | 'readLivePercent' | 'setLivePercent' | 'abortVersion'>
 >({
   startToCloseTimeout: '30 seconds',
-  retry: { ...retryUntilBack, nonRetryableErrorTypes: ['InvalidVersion', 'ArchivedVersion'] },
+  retry: { ...retryUntilBack, nonRetryableErrorTypes: ['ArchivedVersion'] },
 });
 
 export const retireActivities = proxyActivities<Pick<Activities, 'retireVersion'>>({
