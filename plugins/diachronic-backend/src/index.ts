@@ -1,1 +1,6 @@
-export {};
+/**
+ * The Diachronic CI backend plugin.
+ *
+ * @packageDocumentation
+ */
+export { diachronicPlugin as default } from './plugin';

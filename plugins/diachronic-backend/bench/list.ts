@@ -1,0 +1,267 @@
+/**
+ * Benchmark: the catalog-wide list over N families and one entity view, next to the raw Temporal
+ * visibility calls, queries and Unleash reads underneath them, in the same run.
+ *
+ *   set -a; . .state/services.env; set +a
+ *   scripts/with-node.sh node --require @backstage/cli/config/nodeTransform.cjs \
+ *     plugins/diachronic-backend/bench/list.ts [N]
+ *
+ * N family and deployment workflows are seeded cheaply: started with their search attributes on a task
+ * queue no worker polls (so every seeded deployment is running, the costliest case for the list; one
+ * family in 50 has a queue), and terminated at the end. One more family is deployed for real (v1, then v2
+ * waiting in dark) by a Diachronic worker in this process, for the entity view.
+ */
+import { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { Client } from '@temporalio/client';
+import { requestDeployment } from '@diachronic/ci/client';
+import {
+  DeploymentPhase,
+  deploymentStateQuery,
+  familyStateQuery,
+  searchAttributes,
+  workflowIds,
+  workflowTypes,
+} from '@diachronic/ci/contract';
+import { UnleashAdminClient, VersionFlags } from '@diachronic/ci/unleash';
+import { diachronicApiPaths } from '@diachronic/backstage-plugin-diachronic-common';
+import { diachronicPlugin } from '../src/plugin';
+import {
+  annotatedEntity,
+  pluginConfig,
+  realServices,
+  startDiachronicWorker,
+  terminateRunning,
+  uniqueFamily,
+  uniqueVersionId,
+  waitFor,
+} from '../src/__testUtils__/realServices';
+
+const N = Number(process.argv[2] ?? 1000);
+const ROUNDS = 21;
+const CONCURRENCY = 32;
+const PHASES: DeploymentPhase[] = ['completed', 'rolling_out', 'dark', 'migrating', 'aborted'];
+
+async function inParallel(count: number, task: (i: number) => Promise<unknown>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < count) await task(next++);
+    }),
+  );
+}
+
+/** A family workflow and its latest deployment, as visibility shows them, on a queue nobody polls. */
+async function seed(client: Client, taskQueue: string, families: string[]) {
+  await inParallel(families.length, async i => {
+    const family = families[i];
+    const versionId = uniqueVersionId();
+    await client.workflow.start(workflowTypes.family, {
+      taskQueue,
+      workflowId: workflowIds.family(family),
+      args: [{ family }],
+      // Gone by themselves if this run dies before terminating them.
+      workflowExecutionTimeout: '1 hour',
+      typedSearchAttributes: [
+        { key: searchAttributes.family, value: family },
+        // A queue forms only when a version arrives while another deploys: a few families have one.
+        { key: searchAttributes.queueLength, value: i % 50 === 0 ? 1 + (i % 3) : 0 },
+        { key: searchAttributes.versionId, value: versionId },
+      ],
+    });
+    await client.workflow.start(workflowTypes.deployment, {
+      taskQueue,
+      workflowId: workflowIds.deployment(family, versionId),
+      args: [],
+      workflowExecutionTimeout: '1 hour',
+      typedSearchAttributes: [
+        { key: searchAttributes.family, value: family },
+        { key: searchAttributes.versionId, value: versionId },
+        { key: searchAttributes.phase, value: PHASES[i % PHASES.length] },
+        { key: searchAttributes.livePercent, value: (i * 7) % 101 },
+      ],
+    });
+  });
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const round1 = (value: number) => Number(value.toFixed(1));
+
+/**
+ * The endpoint next to its raw calls, interleaved round by round (alternating which goes first) so
+ * both see the same load on the shared services. Medians after two warm-up rounds, and the median of
+ * the per-round ratios.
+ */
+async function compare(what: string, endpoint: () => Promise<unknown>, raw: () => Promise<unknown>) {
+  const timed = async (fn: () => Promise<unknown>) => {
+    const started = performance.now();
+    await fn();
+    return performance.now() - started;
+  };
+  const endpointMs: number[] = [];
+  const rawMs: number[] = [];
+  for (let i = 0; i < ROUNDS + 2; i++) {
+    const [e, r] =
+      i % 2 === 0 ? [await timed(endpoint), await timed(raw)] : [await timed(raw), await timed(endpoint)].reverse();
+    if (i >= 2) {
+      endpointMs.push(e);
+      rawMs.push(r);
+    }
+  }
+  const result = {
+    endpointMedianMs: round1(median(endpointMs)),
+    rawMedianMs: round1(median(rawMs)),
+    ratioMedian: Number(median(endpointMs.map((e, i) => e / rawMs[i])).toFixed(2)),
+  };
+  console.error(`${what}: ${JSON.stringify(result)}`);
+  return result;
+}
+
+async function drain(iterable: AsyncIterable<unknown>, limit = Infinity): Promise<number> {
+  let count = 0;
+  for await (const _ of iterable) if (++count >= limit) break;
+  return count;
+}
+
+async function main() {
+  const services = realServices();
+  const worker = await startDiachronicWorker(services);
+  const { client } = worker;
+  const unpolled = `diachronic-bench-unpolled-${Date.now().toString(36)}`;
+  const families = Array.from({ length: N }, () => uniqueFamily('bench'));
+  const live = uniqueFamily('live');
+  const run = live.split('.')[0];
+  try {
+    console.error(`seeding ${N} families on ${unpolled}…`);
+    const seeded = performance.now();
+    await seed(client, unpolled, families);
+    const seededQuery = `TaskQueue = "${unpolled}" AND WorkflowType = "${workflowTypes.deployment}"`;
+    await waitFor('visibility to list every seeded deployment', async () => (await client.workflow.count(seededQuery)).count === N, {
+      timeoutMs: 120_000,
+    });
+    console.error(`seeded in ${Math.round(performance.now() - seeded)} ms`);
+
+    // The real family for the entity view: v1 live, v2 waiting in dark.
+    const v1 = uniqueVersionId();
+    const v2 = uniqueVersionId();
+    const request = (versionId: string, dark: boolean) => ({
+      family: live,
+      versionId,
+      options: { dark, migratory: false },
+      requestedBy: { who: 'user:default/bench' },
+      source: { kind: 'manual' as const },
+    });
+    await requestDeployment(client, request(v1, false), { taskQueue: worker.taskQueue });
+    const deployment = (versionId: string) => client.workflow.getHandle(workflowIds.deployment(live, versionId));
+    await waitFor('v1 to complete', async () => (await deployment(v1).query(deploymentStateQuery)).phase === 'completed');
+    await requestDeployment(client, request(v2, true), { taskQueue: worker.taskQueue });
+    await waitFor('v2 to wait in dark', async () => (await deployment(v2).query(deploymentStateQuery)).phase === 'dark');
+
+    const entities = [
+      ...families.map((family, i) => annotatedEntity({ name: `${run}-bench-${i}`, families: [family], owner: `team-${i % 20}` })),
+      annotatedEntity({ name: `${run}-live`, families: [live] }),
+    ];
+    const backend = await startTestBackend({
+      features: [
+        diachronicPlugin,
+        mockServices.rootConfig.factory({ data: pluginConfig(services, worker.taskQueue, 'bench') }),
+        catalogServiceMock.factory({ entities }),
+        mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
+      ],
+    });
+    const base = `http://127.0.0.1:${(backend.server.address() as AddressInfo).port}/api/diachronic`;
+    const get = async (path: string) => {
+      const res = await fetch(`${base}${path}`);
+      if (!res.ok) throw new Error(`GET ${path} answered ${res.status}: ${await res.text()}`);
+      return res.json();
+    };
+
+    const all = await get(diachronicApiPaths.deployments({ q: `${run}.bench`, limit: 1000 }));
+    if (all.totalCount !== N || all.items.filter((item: { latest?: unknown }) => item.latest).length !== N) {
+      throw new Error(`the list shows ${all.totalCount} families, not ${N} each with a deployment`);
+    }
+
+    const listRecentPage = () =>
+      drain(client.workflow.list({ query: `WorkflowType = "${workflowTypes.deployment}"`, pageSize: 1000 }), 1000);
+    const versionFlags = new VersionFlags(
+      new UnleashAdminClient({ url: services.unleashUrl, adminToken: services.unleashAdminToken }),
+    );
+    const history = () =>
+      drain(
+        client.workflow.list({
+          query: `WorkflowType = "${workflowTypes.deployment}" AND DiachronicFamily = "${live}"`,
+          pageSize: 20,
+        }),
+        20,
+      );
+    const entityView = () => get(diachronicApiPaths.entityFamilies({ kind: 'component', name: `${run}-live` }));
+    const results = {
+      families: N,
+      catalogEntities: entities.length,
+      deploymentsInNamespace: (await client.workflow.count(`WorkflowType = "${workflowTypes.deployment}"`)).count,
+      list: {
+        firstPageVsRawDeploymentsPage: await compare(
+          'GET /deployments (100 items) vs raw: one visibility page of 1,000 deployments',
+          () => get(diachronicApiPaths.deployments()),
+          listRecentPage,
+        ),
+        firstPageVsRawSameCalls: await compare(
+          'GET /deployments (100 items) vs raw: the same visibility calls (that page and the queued families), in parallel',
+          () => get(diachronicApiPaths.deployments()),
+          () =>
+            Promise.all([
+              listRecentPage(),
+              drain(
+                client.workflow.list({
+                  query: `WorkflowType = "${workflowTypes.family}" AND ExecutionStatus = "Running" AND DiachronicQueueLength > 0`,
+                }),
+              ),
+            ]),
+        ),
+        allVsRawDeploymentsPage: await compare(
+          `GET /deployments (all ${N}, q) vs raw: one visibility page of 1,000 deployments`,
+          () => get(diachronicApiPaths.deployments({ q: `${run}.bench`, limit: 1000 })),
+          listRecentPage,
+        ),
+      },
+      entityView: {
+        vsRawSameCalls: await compare(
+          'GET /entity/.../families vs raw: the same Temporal and Unleash calls, in parallel',
+          entityView,
+          () =>
+            Promise.all([
+              versionFlags.listVersions(live, { includeArchived: true }),
+              client.workflow
+                .getHandle(workflowIds.family(live))
+                .query(familyStateQuery)
+                .then(state => state.current && deployment(state.current.versionId).query(deploymentStateQuery)),
+              history(),
+            ]),
+        ),
+        vsRawDeploymentQuery: await compare(
+          'GET /entity/.../families vs raw: the deployment state query alone',
+          entityView,
+          () => deployment(v2).query(deploymentStateQuery),
+        ),
+        vsRawHistoryList: await compare(
+          'GET /entity/.../families vs raw: the visibility list of the family alone',
+          entityView,
+          history,
+        ),
+      },
+    };
+    console.log(JSON.stringify(results, null, 2));
+    await backend.stop();
+  } finally {
+    await terminateRunning(client, `TaskQueue = "${unpolled}" AND ExecutionStatus = "Running"`);
+    await worker.stop();
+  }
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exit(1);
+});

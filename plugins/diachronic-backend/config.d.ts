@@ -1,0 +1,72 @@
+export interface Config {
+  /** Diachronic CI: progressive delivery of Temporal workflow workers. */
+  diachronic?: {
+    temporal?: {
+      /** Temporal frontend, `host:port`. Default `127.0.0.1:7233`. */
+      address?: string;
+      /** Default `default`. */
+      namespace?: string;
+      /** The task queue the Diachronic worker polls. Default `diachronic-ci`. */
+      taskQueue?: string;
+      /**
+       * Temporal Cloud API key (implies TLS).
+       * @visibility secret
+       */
+      apiKey?: string;
+      /** TLS to the Temporal frontend; present (even empty) turns TLS on. Values are PEM text (use `$file`). */
+      tls?: {
+        /** Client certificate for mTLS. */
+        cert?: string;
+        /**
+         * Client private key for mTLS.
+         * @visibility secret
+         */
+        key?: string;
+        /** CA that signed the server's certificate, when not a public one. */
+        ca?: string;
+        /** Overrides the server name checked against the certificate. */
+        serverName?: string;
+      };
+      /**
+       * How long a query, control or deployment request may wait for the Diachronic worker to answer,
+       * in milliseconds, before the request fails with 503. Default 10000.
+       */
+      workerTimeoutMs?: number;
+    };
+    /** Unleash, where every version's flag lives (the registry of versions). */
+    unleash: {
+      /** e.g. `http://unleash:4242`. */
+      url: string;
+      /**
+       * Admin API token: reads the version flags.
+       * @visibility secret
+       */
+      adminToken: string;
+      /** Default `default`. */
+      project?: string;
+      /** The environment that routes. Default `development`. */
+      environment?: string;
+    };
+    github?: {
+      /**
+       * Secret of the GitHub webhook that sends `deployment_status` events to
+       * `/api/diachronic/webhooks/github`. Without it, the webhook answers 503.
+       * @visibility secret
+       */
+      webhookSecret?: string;
+      /** Only successful deployments to these GitHub environments start a Diachronic deployment. Default: all. */
+      environments?: string[];
+    };
+    /** Options for deployments whose request does not set them. */
+    deploymentDefaults?: {
+      /** The families' workflows handle the migrate signal. Default false. */
+      migratory?: boolean;
+      /** How often the migration sweeps the old task queue, ms. Default: the worker's (60 s). */
+      sweepIntervalMs?: number;
+      /** Wait between the two "old queue is empty" checks, ms. Default: the worker's (30 s). */
+      drainGuardMs?: number;
+      /** How often a nonmigratory cleanup polls the old queue, ms. Default: the worker's (5 min). */
+      cleanupPollMs?: number;
+    };
+  };
+}

@@ -1,0 +1,60 @@
+import { Config } from '@backstage/config';
+import { DIACHRONIC_TASK_QUEUE, DeploymentOptions } from '@diachronic/ci/contract';
+
+/** The plugin's configuration (`diachronic.*`, declared in config.d.ts), read once at start. */
+export interface DiachronicConfig {
+  temporal: {
+    address: string;
+    namespace: string;
+    /** The queue the Diachronic worker polls: family workflows are started there. */
+    taskQueue: string;
+    apiKey?: string;
+    tls?: { cert?: string; key?: string; ca?: string; serverName?: string };
+    /** How long a query, control or deployment request may wait for the Diachronic worker before failing with 503. */
+    workerTimeoutMs: number;
+  };
+  unleash: { url: string; adminToken: string; project: string; environment: string };
+  github: { webhookSecret?: string; environments?: string[] };
+  /** Options every deployment gets unless its request says otherwise. */
+  deploymentDefaults: Pick<DeploymentOptions, 'migratory' | 'sweepIntervalMs' | 'drainGuardMs' | 'cleanupPollMs'>;
+}
+
+export function readDiachronicConfig(root: Config): DiachronicConfig {
+  const config = root.getOptionalConfig('diachronic');
+  const temporal = config?.getOptionalConfig('temporal');
+  const tls = temporal?.getOptionalConfig('tls');
+  const unleash = root.getConfig('diachronic.unleash');
+  const github = config?.getOptionalConfig('github');
+  const defaults = config?.getOptionalConfig('deploymentDefaults');
+  return {
+    temporal: {
+      address: temporal?.getOptionalString('address') ?? '127.0.0.1:7233',
+      namespace: temporal?.getOptionalString('namespace') ?? 'default',
+      taskQueue: temporal?.getOptionalString('taskQueue') ?? DIACHRONIC_TASK_QUEUE,
+      apiKey: temporal?.getOptionalString('apiKey') || undefined,
+      tls: tls && {
+        cert: tls.getOptionalString('cert'),
+        key: tls.getOptionalString('key'),
+        ca: tls.getOptionalString('ca'),
+        serverName: tls.getOptionalString('serverName'),
+      },
+      workerTimeoutMs: temporal?.getOptionalNumber('workerTimeoutMs') ?? 10_000,
+    },
+    unleash: {
+      url: unleash.getString('url'),
+      adminToken: unleash.getString('adminToken'),
+      project: unleash.getOptionalString('project') ?? 'default',
+      environment: unleash.getOptionalString('environment') ?? 'development',
+    },
+    github: {
+      webhookSecret: github?.getOptionalString('webhookSecret') || undefined,
+      environments: github?.getOptionalStringArray('environments'),
+    },
+    deploymentDefaults: {
+      migratory: defaults?.getOptionalBoolean('migratory') ?? false,
+      sweepIntervalMs: defaults?.getOptionalNumber('sweepIntervalMs'),
+      drainGuardMs: defaults?.getOptionalNumber('drainGuardMs'),
+      cleanupPollMs: defaults?.getOptionalNumber('cleanupPollMs'),
+    },
+  };
+}

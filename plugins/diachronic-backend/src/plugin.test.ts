@@ -1,0 +1,439 @@
+import { createHmac } from 'node:crypto';
+import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { workflowIds } from '@diachronic/ci/contract';
+import {
+  DeploymentListResponse,
+  DeploymentState,
+  EntityFamiliesResponse,
+  diachronicApiPaths,
+} from '@diachronic/backstage-plugin-diachronic-common';
+import request from 'supertest';
+import { diachronicPlugin } from './plugin';
+import {
+  RunningWorker,
+  annotatedEntity,
+  pluginConfig,
+  realServices,
+  startDiachronicWorker,
+  uniqueFamily,
+  uniqueSha,
+  uniqueVersionId,
+  waitFor,
+} from './__testUtils__/realServices';
+
+jest.setTimeout(120_000);
+
+const API = '/api/diachronic';
+const WEBHOOK_SECRET = 'test-webhook-secret';
+const USER = mockCredentials.user().principal.userEntityRef;
+
+const family = uniqueFamily('order');
+const hookFamily = uniqueFamily('hook');
+const multiFamilies = [uniqueFamily('multi'), uniqueFamily('multi')];
+const run = family.split('.')[0];
+const orders = annotatedEntity({ name: `${run}-orders`, families: [family], repository: `acme/${run}-orders` });
+const hooks = annotatedEntity({ name: `${run}-hooks`, families: [hookFamily], repository: `acme/${run}-hooks` });
+const multi = annotatedEntity({ name: `${run}-multi`, families: multiFamilies, repository: `acme/${run}-multi` });
+const ordersRef = { kind: 'component', namespace: 'default', name: orders.metadata.name };
+const hooksRef = { kind: 'component', namespace: 'default', name: hooks.metadata.name };
+
+describe('diachronic backend against real Temporal, Unleash and a Diachronic worker', () => {
+  const services = realServices();
+  let worker: RunningWorker;
+  let server: Parameters<typeof request>[0];
+  let deniedServer: Parameters<typeof request>[0];
+
+  beforeAll(async () => {
+    worker = await startDiachronicWorker(services);
+    const config = mockServices.rootConfig.factory({ data: pluginConfig(services, worker.taskQueue, WEBHOOK_SECRET) });
+    const catalog = catalogServiceMock.factory({ entities: [orders, hooks, multi] });
+    ({ server } = await startTestBackend({
+      features: [diachronicPlugin, config, catalog, mockServices.permissions.factory({ result: AuthorizeResult.ALLOW })],
+    }));
+    ({ server: deniedServer } = await startTestBackend({
+      features: [diachronicPlugin, config, catalog, mockServices.permissions.factory({ result: AuthorizeResult.DENY })],
+    }));
+  });
+
+  afterAll(async () => {
+    await worker?.stop();
+  });
+
+  const deploymentPath = (versionId: string) => `${API}${diachronicApiPaths.deployment(ordersRef, family, versionId)}`;
+  const control = (versionId: string, action: string, body: object = {}) =>
+    request(server).post(`${deploymentPath(versionId)}/${action}`).send(body);
+  const start = (body: object) =>
+    request(server).post(`${API}${diachronicApiPaths.startDeployment(ordersRef)}`).send(body);
+  const entityView = async () => {
+    const res = await request(server).get(`${API}${diachronicApiPaths.entityFamilies(ordersRef)}`).expect(200);
+    return res.body as EntityFamiliesResponse;
+  };
+  const waitForPhase = (versionId: string, phases: string[], path = deploymentPath(versionId)) =>
+    waitFor(`${versionId} to reach ${phases.join(' or ')}`, async () => {
+      const res = await request(server).get(path);
+      return res.status === 200 && phases.includes(res.body.phase) ? (res.body as DeploymentState) : undefined;
+    });
+  const listed = (query: Parameters<typeof diachronicApiPaths.deployments>[0]) =>
+    request(server)
+      .get(`${API}${diachronicApiPaths.deployments(query)}`)
+      .then(res => res.body as DeploymentListResponse);
+
+  const slowSchedule = [
+    { percent: 20, pauseMs: 60_000 },
+    { percent: 100, pauseMs: 0 },
+  ];
+  const v1 = uniqueVersionId();
+  const v2 = uniqueVersionId();
+
+  it('starts a deployment by hand; the list and the entity view reflect it', async () => {
+    const started = await start({ family, versionId: v1, reason: 'first release' }).expect(202);
+    expect(started.body).toEqual({ outcome: 'started', workflowId: workflowIds.deployment(family, v1) });
+    const done = await waitForPhase(v1, ['completed']);
+    expect(done).toMatchObject({ livePercent: 100, request: { requestedBy: { who: USER, why: 'first release' } } });
+
+    const duplicate = await start({ family, versionId: v1 }).expect(200);
+    expect(duplicate.body).toEqual({
+      outcome: 'duplicate',
+      workflowId: workflowIds.deployment(family, v1),
+      // The family workflow may not have seen its child end yet.
+      message: expect.stringMatching(/ (was already deployed \(completed\)|is being deployed now)$/),
+    });
+
+    const list = await waitFor('the list to show the completed deployment', async () => {
+      const body = await listed({ q: family });
+      return body.items[0]?.latest?.phase === 'completed' ? body : undefined;
+    });
+    expect(list).toMatchObject({ totalCount: 1, offset: 0 });
+    expect(list.items).toEqual([
+      {
+        family,
+        entityRef: `component:default/${orders.metadata.name}`,
+        owner: 'group:default/team-orders',
+        queueLength: 0,
+        latest: expect.objectContaining({ versionId: v1, phase: 'completed', livePercent: 100, status: 'completed' }),
+      },
+    ]);
+    expect((await listed({ q: family, owner: 'team-orders' })).totalCount).toBe(1);
+    expect((await listed({ q: family, owner: 'group:default/someone-else' })).totalCount).toBe(0);
+    expect((await listed({ q: family, phase: 'dark' })).totalCount).toBe(0);
+  });
+
+  it('shows a dark deployment with both versions, and refuses controls the phase does not allow with 409', async () => {
+    await start({ family, versionId: v2, dark: true, schedule: slowSchedule }).expect(202);
+    await waitForPhase(v2, ['dark']);
+
+    const view = await entityView();
+    expect(view.entityRef).toBe(`component:default/${orders.metadata.name}`);
+    const [familyView] = view.families;
+    expect(familyView.problems).toBeUndefined();
+    expect(familyView.deployment).toMatchObject({ phase: 'dark', livePercent: 0, previous: { versionId: v1 } });
+    expect(familyView.versions).toEqual([
+      expect.objectContaining({ versionId: v2, seq: 1, status: 'dark', livePercent: 0, darkEnabled: true }),
+      expect.objectContaining({ versionId: v1, seq: 0, status: 'live', livePercent: 100 }),
+    ]);
+    expect(familyView.queue).toEqual([]);
+    const history = await waitFor('the history to list both deployments', async () => {
+      const entries = (await entityView()).families[0].history;
+      return entries.length === 2 ? entries : undefined;
+    });
+    expect(history).toEqual([
+      expect.objectContaining({ versionId: v2, status: 'running', phase: 'dark' }),
+      expect.objectContaining({ versionId: v1, status: 'completed', phase: 'completed' }),
+    ]);
+    await waitFor('the list to show the dark phase', async () => (await listed({ q: family, phase: ['dark', 'rolling_out'] })).totalCount === 1);
+
+    const refused = await control(v2, 'pause').expect(409);
+    expect(refused.body.error).toMatchObject({
+      name: 'ConflictError',
+      message: 'pause refused: not possible while the deployment is dark; possible when rolling_out',
+    });
+    expect((await control(v2, 'override', { percent: 30, reason: 'try' }).expect(409)).body.error.message).toMatch(
+      /^override refused: not possible while the deployment is dark/,
+    );
+  });
+
+  it('promotes, pauses, resumes and overrides, recording who and why', async () => {
+    const promoted = await control(v2, 'promote', { reason: 'acceptance passed' }).expect(200);
+    expect((promoted.body as DeploymentState).events).toContainEqual(
+      expect.objectContaining({ action: 'promote', who: USER, why: 'acceptance passed' }),
+    );
+    await waitFor('the first step', async () => {
+      const res = await request(server).get(deploymentPath(v2));
+      return res.body.phase === 'rolling_out' && res.body.step?.percent === 20;
+    });
+
+    const paused = await control(v2, 'pause', { reason: 'checking errors' }).expect(200);
+    expect(paused.body.step).toMatchObject({ paused: true, percent: 20 });
+    expect((await control(v2, 'pause').expect(409)).body.error.message).toBe('pause refused: the rollout is already paused');
+    await control(v2, 'resume').expect(200);
+
+    const overridden = await control(v2, 'override', { percent: 100, reason: 'ship it' }).expect(200);
+    expect(overridden.body).toMatchObject({ livePercent: 100 });
+    const done = await waitForPhase(v2, ['overridden']);
+    expect(done.reason).toMatch(/^overridden by .+: 100%$/);
+    expect(done.events.map(event => event.action)).toEqual(expect.arrayContaining(['pause', 'resume', 'override']));
+
+    const ended = await control(v2, 'promote').expect(409);
+    expect(ended.body.error.message).toBe(`promote refused: the deployment of ${family} ${v2} has ended (overridden)`);
+    const history = await waitFor('the history to show the overridden deployment', async () => {
+      const [entry] = (await entityView()).families[0].history;
+      return entry?.phase === 'overridden' ? entry : undefined;
+    });
+    expect(history).toMatchObject({ versionId: v2, status: 'completed', reason: done.reason });
+  });
+
+  it('queues a deployment behind a running one, answers duplicates, and aborts with a reason', async () => {
+    const v3 = uniqueVersionId();
+    const v4 = uniqueVersionId();
+    await start({ family, versionId: v3, dark: true }).expect(202);
+    await waitForPhase(v3, ['dark']);
+    await start({ family, versionId: v4, schedule: [{ percent: 100, pauseMs: 0 }] }).expect(202, {
+      outcome: 'queued',
+      workflowId: workflowIds.deployment(family, v4),
+      position: 1,
+    });
+    expect((await start({ family, versionId: v3 }).expect(200)).body).toMatchObject({ outcome: 'duplicate' });
+    expect((await entityView()).families[0].queue).toEqual([
+      expect.objectContaining({ versionId: v4, requestedBy: { who: USER } }),
+    ]);
+
+    const missingReason = await control(v3, 'abort').expect(400);
+    expect(missingReason.body.error).toMatchObject({ name: 'InputError', message: 'body.reason: Required' });
+    await control(v3, 'abort', { reason: 'error rate up' }).expect(200);
+    const aborted = await waitForPhase(v3, ['aborted']);
+    expect(aborted.reason).toBe(`aborted by ${USER}: error rate up`);
+
+    // The queued version runs next, from v2 (an aborted version is never the previous one).
+    const next = await waitForPhase(v4, ['completed']);
+    expect(next.previous?.versionId).toBe(v2);
+    const versions = (await entityView()).families[0].versions;
+    expect(versions.find(version => version.versionId === v3)?.status).toMatch(/^(aborted|archived)$/);
+  });
+
+  it('answers 403 naming the action and the entity when the policy denies, and lists nothing', async () => {
+    const read = await request(deniedServer).get(`${API}${diachronicApiPaths.entityFamilies(ordersRef)}`).expect(403);
+    expect(read.body.error).toMatchObject({
+      name: 'NotAllowedError',
+      message: `not allowed to read deployments of component:default/${orders.metadata.name} (permission diachronic.deployment.read)`,
+    });
+    const promote = await request(deniedServer).post(`${deploymentPath(v2)}/promote`).send({}).expect(403);
+    expect(promote.body.error.message).toMatch(/^not allowed to promote deployments of component:default\//);
+    await request(deniedServer)
+      .post(`${API}${diachronicApiPaths.startDeployment(ordersRef)}`)
+      .send({ family, versionId: uniqueVersionId() })
+      .expect(403);
+    const list = await request(deniedServer).get(`${API}${diachronicApiPaths.deployments({ q: family })}`).expect(200);
+    expect(list.body).toMatchObject({ items: [], totalCount: 0 });
+  });
+
+  it('answers 404 for an unknown entity, a family the entity does not own, an unknown deployment or action', async () => {
+    const unknown = { kind: 'component', namespace: 'default', name: `${run}-nobody` };
+    const res = await request(server).get(`${API}${diachronicApiPaths.entityFamilies(unknown)}`).expect(404);
+    expect(res.body.error.message).toBe(`no catalog entity component:default/${run}-nobody`);
+    const foreign = await request(server)
+      .post(`${API}${diachronicApiPaths.startDeployment(ordersRef)}`)
+      .send({ family: hookFamily, versionId: uniqueVersionId() })
+      .expect(404);
+    expect(foreign.body.error.message).toBe(
+      `component:default/${orders.metadata.name} does not own the family ${hookFamily} (annotation diachronic.dev/workflows: ${family})`,
+    );
+    const missing = uniqueVersionId();
+    expect((await request(server).get(deploymentPath(missing)).expect(404)).body.error.message).toBe(
+      `no deployment of ${family} ${missing}`,
+    );
+    await control(missing, 'promote').expect(404);
+    await control(v2, 'rollback').expect(404);
+  });
+
+  it('answers 400 naming the field of a malformed body or query', async () => {
+    const field = async (req: request.Test) => (await req.expect(400)).body.error.message as string;
+    expect(await field(control(v2, 'override', { percent: 101, reason: 'x' }))).toBe(
+      'body.percent: Number must be less than or equal to 100',
+    );
+    expect(await field(control(v2, 'override', { percent: 50 }))).toBe('body.reason: Required');
+    expect(await field(start({ family, versionId: 'NOT-A-SHA' }))).toBe(
+      'body.versionId: must be a git sha: 7–40 lowercase hex digits',
+    );
+    expect(await field(start({ family, versionId: uniqueVersionId(), dark: 'yes' }))).toBe(
+      'body.dark: Expected boolean, received string',
+    );
+    expect(await field(start({ family, versionId: uniqueVersionId(), schedule: [{ percent: 0, pauseMs: 1 }] }))).toBe(
+      'body.schedule.0.percent: Number must be greater than or equal to 1',
+    );
+    expect(await field(start({ family, versionId: uniqueVersionId(), colour: 'blue' }))).toBe(
+      "body: Unrecognized key(s) in object: 'colour'",
+    );
+    expect(await field(request(server).get(`${API}/deployments?limit=0`))).toBe(
+      'query.limit: Number must be greater than or equal to 1',
+    );
+    expect(await field(request(server).get(`${API}/deployments?phase=dark,sleeping`))).toMatch(/^query\.phase\.1: Invalid enum value/);
+    expect(await field(request(server).get(`${API}/deployments?cursor=nonsense`))).toBe(
+      'cursor "nonsense" is not a cursor this API returned',
+    );
+    expect(await field(request(server).get(`${deploymentPath('XYZ')}`))).toBe(
+      'path.versionId: must be a git sha: 7–40 lowercase hex digits',
+    );
+  });
+
+  it('pages through the list with a cursor', async () => {
+    const sorted = [family, hookFamily, ...multiFamilies].sort();
+    const first = await listed({ q: run, limit: 2 });
+    expect(first).toMatchObject({ totalCount: 4, offset: 0, limit: 2 });
+    expect(first.items.map(item => item.family)).toEqual(sorted.slice(0, 2));
+    const second = await listed({ q: run, limit: 2, cursor: first.nextCursor });
+    expect(second).toMatchObject({ totalCount: 4, offset: 2 });
+    expect(second.nextCursor).toBeUndefined();
+    expect(second.items.map(item => item.family)).toEqual(sorted.slice(2));
+  });
+
+  it('answers 503 when the worker does not answer a query', async () => {
+    const versionId = uniqueVersionId();
+    // A deployment workflow on a queue nobody polls: the server refuses the query at once.
+    await worker.client.workflow.start('diachronicDeployment', {
+      taskQueue: `${worker.taskQueue}-unpolled`,
+      workflowId: workflowIds.deployment(family, versionId),
+      workflowExecutionTimeout: '10 minutes',
+    });
+    try {
+      const res = await request(server).get(deploymentPath(versionId)).expect(503);
+      expect(res.body.error.message).toMatch(
+        new RegExp(`^state of the deployment of ${family.replace('.', '\\.')} ${versionId}: the Diachronic worker on task queue ${worker.taskQueue} did not answer`),
+      );
+    } finally {
+      await worker.client.workflow.getHandle(workflowIds.deployment(family, versionId)).terminate('test over');
+    }
+  });
+
+  describe('GitHub webhook', () => {
+    const sign = (body: string, secret = WEBHOOK_SECRET) =>
+      `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+    const deliver = (event: string, payload: object, { signature, deliveryId = `d-${uniqueVersionId()}` }: { signature?: string | null; deliveryId?: string } = {}) => {
+      const body = JSON.stringify(payload);
+      const req = request(server)
+        .post(`${API}${diachronicApiPaths.githubWebhook()}`)
+        // No Backstage credentials: GitHub has none; the route allows unauthenticated requests.
+        .set('Authorization', mockCredentials.none.header())
+        .set('Content-Type', 'application/json')
+        .set('X-GitHub-Event', event)
+        .set('X-GitHub-Delivery', deliveryId);
+      if (signature !== null) req.set('X-Hub-Signature-256', signature ?? sign(body));
+      return req.send(body);
+    };
+    const deploymentStatus = (repository: string, sha: string, extra: { state?: string; payload?: unknown } = {}) => ({
+      action: 'created',
+      deployment_status: { state: extra.state ?? 'success' },
+      deployment: { id: 1, sha, environment: 'production', payload: extra.payload ?? {} },
+      repository: { full_name: repository },
+      sender: { login: 'octocat' },
+    });
+    const familyWorkflowExists = (name: string) =>
+      worker.client.workflow
+        .getHandle(workflowIds.family(name))
+        .describe()
+        .then(
+          () => true,
+          error => {
+            if (error instanceof WorkflowNotFoundError) return false;
+            throw error;
+          },
+        );
+
+    it('refuses a missing or wrong signature with 401 and starts nothing', async () => {
+      const payload = deploymentStatus(hooks.metadata.annotations!['github.com/project-slug'], uniqueSha());
+      const missing = await deliver('deployment_status', payload, { signature: null }).expect(401);
+      expect(missing.body.error.message).toBe('X-Hub-Signature-256 header is missing');
+      const wrong = await deliver('deployment_status', payload, {
+        signature: sign(JSON.stringify(payload), 'not-the-secret'),
+      }).expect(401);
+      expect(wrong.body.error.message).toBe('X-Hub-Signature-256 does not match the payload');
+      await deliver('deployment_status', payload, { signature: 'sha256=short' }).expect(401);
+      expect(await familyWorkflowExists(hookFamily)).toBe(false);
+    });
+
+    it('answers ping, and ignores other events and states with a reason', async () => {
+      await deliver('ping', { zen: 'Keep it logically awesome.' }).expect(200, { outcome: 'pong' });
+      expect((await deliver('push', { ref: 'refs/heads/main' }).expect(202)).body).toEqual({
+        outcome: 'ignored',
+        reason: 'event "push" is not handled; only deployment_status is',
+      });
+      const pending = deploymentStatus(`acme/${run}-hooks`, uniqueSha(), { state: 'pending' });
+      expect((await deliver('deployment_status', pending).expect(202)).body).toEqual({
+        outcome: 'ignored',
+        reason: 'deployment_status.state is "pending"; only success starts a deployment',
+      });
+      expect(await familyWorkflowExists(hookFamily)).toBe(false);
+    });
+
+    it('starts a deployment of the repository’s family from a signed delivery; a duplicate delivery starts nothing new', async () => {
+      const sha = uniqueSha();
+      const versionId = sha.slice(0, 7);
+      const payload = deploymentStatus(`acme/${run}-hooks`, sha);
+      const deliveryId = `d-${uniqueVersionId()}`;
+      const started = await deliver('deployment_status', payload, { deliveryId }).expect(202);
+      expect(started.body).toEqual({
+        outcome: 'started',
+        workflowId: workflowIds.deployment(hookFamily, versionId),
+        family: hookFamily,
+        versionId,
+      });
+      const path = `${API}${diachronicApiPaths.deployment(hooksRef, hookFamily, versionId)}`;
+      const done = await waitForPhase(versionId, ['completed'], path);
+      expect(done.request).toMatchObject({
+        family: hookFamily,
+        versionId,
+        sha,
+        environment: 'production',
+        requestedBy: { who: 'github:octocat' },
+        source: { kind: 'github', deliveryId },
+        options: { dark: false, migratory: false },
+      });
+
+      const again = await deliver('deployment_status', payload, { deliveryId }).expect(200);
+      expect(again.body).toMatchObject({ outcome: 'duplicate', family: hookFamily, versionId });
+      const count = await worker.client.workflow.count(
+        `WorkflowType = "diachronicDeployment" AND DiachronicFamily = "${hookFamily}"`,
+      );
+      expect(count.count).toBe(1);
+    });
+
+    it('needs payload.diachronic.family when the repository owns several families (422 naming them)', async () => {
+      const repository = `acme/${run}-multi`;
+      const unmapped = await deliver('deployment_status', deploymentStatus(repository, uniqueSha())).expect(422);
+      expect(unmapped.body.error.message).toBe(
+        `${repository} owns several families (${multiFamilies.join(', ')}): set deployment.payload.diachronic.family to the one to deploy`,
+      );
+      const foreign = deploymentStatus(repository, uniqueSha(), { payload: { diachronic: { family: hookFamily } } });
+      expect((await deliver('deployment_status', foreign).expect(422)).body.error.message).toMatch(
+        new RegExp(`^deployment.payload.diachronic.family ${hookFamily.replace('.', '\\.')} is not owned by`),
+      );
+      const unknownRepository = await deliver('deployment_status', deploymentStatus(`acme/${run}-nothing`, uniqueSha())).expect(422);
+      expect(unknownRepository.body.error.message).toMatch(/^no catalog entity has the annotation github\.com\/project-slug/);
+      const badPayload = deploymentStatus(repository, uniqueSha(), { payload: { diachronic: { family: multiFamilies[1], dark: 'yes' } } });
+      expect((await deliver('deployment_status', badPayload).expect(400)).body.error.message).toBe(
+        'deployment.payload.diachronic.dark: Expected boolean, received string',
+      );
+
+      const sha = uniqueSha();
+      const chosen = deploymentStatus(repository, sha, {
+        // A string payload, as `gh api` and some CI tools send it.
+        payload: JSON.stringify({ diachronic: { family: multiFamilies[1], dark: true } }),
+      });
+      expect((await deliver('deployment_status', chosen).expect(202)).body).toMatchObject({
+        outcome: 'started',
+        family: multiFamilies[1],
+        versionId: sha.slice(0, 7),
+      });
+    });
+
+    it('is the only route that takes requests without Backstage credentials', async () => {
+      const res = await request(server)
+        .get(`${API}${diachronicApiPaths.deployments()}`)
+        .set('Authorization', mockCredentials.none.header())
+        .expect(401);
+      expect(res.body.error.name).toBe('AuthenticationError');
+    });
+  });
+});

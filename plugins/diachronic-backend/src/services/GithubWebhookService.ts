@@ -1,0 +1,194 @@
+/**
+ * GitHub `deployment_status` webhooks → deployment requests. The mapping is documented in the
+ * plugin's README ("GitHub webhook").
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import { AuthenticationError, CustomErrorBase, InputError, ServiceUnavailableError } from '@backstage/errors';
+import { z } from 'zod';
+import { WebhookResponse } from '@diachronic/backstage-plugin-diachronic-common';
+import { parseInput, scheduleSchema } from '../validation';
+import { DeploymentRequests } from './DeploymentRequests';
+import { EntityAccess, OwningEntity } from './entities';
+
+/** A delivery that is well-formed and signed, but does not name one family Diachronic can deploy (422). */
+export class UnprocessableDeliveryError extends CustomErrorBase {
+  name = 'UnprocessableDeliveryError' as const;
+  statusCode = 422 as const;
+}
+
+export interface GithubDelivery {
+  /** `X-GitHub-Event` */
+  event?: string;
+  /** `X-GitHub-Delivery` */
+  deliveryId?: string;
+  /** `X-Hub-Signature-256` */
+  signature?: string;
+  contentType?: string;
+  rawBody: Buffer;
+}
+
+export interface WebhookOutcome {
+  status: number;
+  body: WebhookResponse;
+}
+
+const deploymentStatusEvent = z.object({
+  deployment_status: z.object({ state: z.string() }),
+  deployment: z.object({
+    sha: z.string().regex(/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/, 'must be a full lowercase commit sha'),
+    environment: z.string().min(1),
+    payload: z.unknown().optional(),
+  }),
+  repository: z.object({ full_name: z.string().min(1) }),
+  sender: z.object({ login: z.string().min(1) }),
+});
+
+const diachronicPayload = z
+  .object({
+    family: z.string().min(1),
+    dark: z.boolean().optional(),
+    migratory: z.boolean().optional(),
+    schedule: scheduleSchema.optional(),
+  })
+  .strict();
+
+const ignored = (reason: string): WebhookOutcome => ({ status: 202, body: { outcome: 'ignored', reason } });
+
+/** GitHub sends `application/json`, or `application/x-www-form-urlencoded` with the JSON in `payload`. */
+function parseBody({ rawBody, contentType }: GithubDelivery): unknown {
+  const text = rawBody.toString('utf8');
+  const json = contentType?.startsWith('application/x-www-form-urlencoded')
+    ? new URLSearchParams(text).get('payload') ?? ''
+    : text;
+  try {
+    return JSON.parse(json);
+  } catch {
+    throw new InputError('body: not a JSON GitHub webhook payload');
+  }
+}
+
+/** `deployment.payload.diachronic`, from an object payload or a JSON string payload. */
+function diachronicOptions(payload: unknown) {
+  let value = payload;
+  if (typeof value === 'string') {
+    try {
+      value = value ? JSON.parse(value) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  const options = typeof value === 'object' && value !== null ? (value as Record<string, unknown>).diachronic : undefined;
+  return options === undefined ? undefined : parseInput(diachronicPayload, options, 'deployment.payload.diachronic');
+}
+
+export class GithubWebhookService {
+  private readonly secret?: string;
+  private readonly environments?: string[];
+  private readonly entities: EntityAccess;
+  private readonly requests: DeploymentRequests;
+  private readonly auth: AuthService;
+  private readonly logger: LoggerService;
+
+  constructor(options: {
+    secret?: string;
+    environments?: string[];
+    entities: EntityAccess;
+    requests: DeploymentRequests;
+    auth: AuthService;
+    logger: LoggerService;
+  }) {
+    this.secret = options.secret;
+    this.environments = options.environments;
+    this.entities = options.entities;
+    this.requests = options.requests;
+    this.auth = options.auth;
+    this.logger = options.logger;
+    if (!this.secret) {
+      this.logger.warn('Diachronic: diachronic.github.webhookSecret is not set; the GitHub webhook answers 503');
+    }
+  }
+
+  async receive(delivery: GithubDelivery): Promise<WebhookOutcome> {
+    this.verifySignature(delivery);
+    if (delivery.event === 'ping') return { status: 200, body: { outcome: 'pong' } };
+    if (delivery.event !== 'deployment_status') {
+      return ignored(`event ${JSON.stringify(delivery.event ?? '')} is not handled; only deployment_status is`);
+    }
+    if (!delivery.deliveryId) throw new InputError('X-GitHub-Delivery header is missing');
+
+    const body = parseBody(delivery);
+    if (typeof body !== 'object' || body === null) throw new InputError('body: expected a JSON object');
+    const state = (body as { deployment_status?: { state?: unknown } }).deployment_status?.state;
+    if (state !== 'success') {
+      return ignored(`deployment_status.state is ${JSON.stringify(state ?? null)}; only success starts a deployment`);
+    }
+    const { deployment, repository, sender } = parseInput(deploymentStatusEvent, body, 'body');
+    if (this.environments && !this.environments.includes(deployment.environment)) {
+      return ignored(
+        `environment ${deployment.environment} is not one of diachronic.github.environments (${this.environments.join(', ')})`,
+      );
+    }
+    const options = diachronicOptions(deployment.payload);
+    const family = await this.familyOf(repository.full_name, options?.family);
+
+    const request = this.requests.build({
+      family,
+      versionId: deployment.sha.slice(0, 7),
+      sha: deployment.sha,
+      environment: deployment.environment,
+      dark: options?.dark,
+      migratory: options?.migratory,
+      schedule: options?.schedule,
+      requestedBy: { who: `github:${sender.login}`, why: `deployment to ${deployment.environment} succeeded` },
+      source: { kind: 'github', deliveryId: delivery.deliveryId },
+    });
+    const result = await this.requests.send(request);
+    this.logger.info(`Diachronic: GitHub delivery ${delivery.deliveryId} → ${family} ${request.versionId}: ${result.outcome}`);
+    return {
+      status: result.outcome === 'duplicate' ? 200 : 202,
+      body: { ...result, family, versionId: request.versionId },
+    };
+  }
+
+  private verifySignature({ signature, rawBody }: GithubDelivery): void {
+    if (!this.secret) {
+      throw new ServiceUnavailableError('the GitHub webhook is not configured: diachronic.github.webhookSecret is not set');
+    }
+    const expected = Buffer.from(`sha256=${createHmac('sha256', this.secret).update(rawBody).digest('hex')}`);
+    const given = Buffer.from(signature ?? '');
+    // Lengths are public (the digest's is fixed); the comparison of the bytes runs in constant time.
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      throw new AuthenticationError(
+        signature ? 'X-Hub-Signature-256 does not match the payload' : 'X-Hub-Signature-256 header is missing',
+      );
+    }
+  }
+
+  /** The family a repository's deployment is for: the payload's choice among the repository's families, or its only one. */
+  private async familyOf(repository: string, chosen: string | undefined): Promise<string> {
+    const entities = await this.entities.entitiesOfRepository(repository, await this.auth.getOwnServiceCredentials());
+    const families = [...new Set(entities.flatMap(entity => entity.families))];
+    const refs = (list: OwningEntity[]) => list.map(entity => entity.entityRef).join(', ');
+    if (entities.length === 0) {
+      throw new UnprocessableDeliveryError(
+        `no catalog entity has the annotation github.com/project-slug: ${repository}, so no family can be deployed`,
+      );
+    }
+    if (chosen !== undefined) {
+      if (families.includes(chosen)) return chosen;
+      throw new UnprocessableDeliveryError(
+        `deployment.payload.diachronic.family ${chosen} is not owned by ${repository}'s catalog entities (${refs(entities)}; families: ${families.join(', ') || 'none'})`,
+      );
+    }
+    if (families.length === 1) return families[0];
+    if (families.length === 0) {
+      throw new UnprocessableDeliveryError(
+        `${repository}'s catalog entities (${refs(entities)}) own no family: add the diachronic.dev/workflows annotation`,
+      );
+    }
+    throw new UnprocessableDeliveryError(
+      `${repository} owns several families (${families.join(', ')}): set deployment.payload.diachronic.family to the one to deploy`,
+    );
+  }
+}

@@ -1,0 +1,128 @@
+/** The catalog side: which entity owns which families, and whether the caller may act on it. */
+import { BackstageCredentials, PermissionsService } from '@backstage/backend-plugin-api';
+import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
+import { Entity, parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { NotAllowedError, NotFoundError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { AuthorizeResult, ResourcePermission } from '@backstage/plugin-permission-common';
+import {
+  DIACHRONIC_WORKFLOWS_ANNOTATION,
+  EntityRouteRef,
+  GITHUB_PROJECT_SLUG_ANNOTATION,
+  diachronicDeploymentAbortPermission,
+  diachronicDeploymentOverridePermission,
+  diachronicDeploymentPauseResumePermission,
+  diachronicDeploymentPromotePermission,
+  diachronicDeploymentReadPermission,
+  diachronicDeploymentStartPermission,
+  familiesOf,
+} from '@diachronic/backstage-plugin-diachronic-common';
+
+export interface OwningEntity {
+  entityRef: string;
+  title?: string;
+  /** `spec.owner` as a full entity ref. */
+  owner?: string;
+  families: string[];
+}
+
+const FIELDS = ['kind', 'metadata.namespace', 'metadata.name', 'metadata.title', 'metadata.annotations', 'spec.owner'];
+
+function ownerRef(entity: Entity): string | undefined {
+  const owner = entity.spec?.owner;
+  if (typeof owner !== 'string' || owner === '') return undefined;
+  try {
+    return stringifyEntityRef(
+      parseEntityRef(owner, { defaultKind: 'group', defaultNamespace: entity.metadata.namespace ?? 'default' }),
+    );
+  } catch {
+    return owner;
+  }
+}
+
+function owningEntity(entity: Entity): OwningEntity {
+  const owner = ownerRef(entity);
+  return {
+    entityRef: stringifyEntityRef(entity),
+    ...(entity.metadata.title && { title: entity.metadata.title }),
+    ...(owner && { owner }),
+    families: familiesOf(entity),
+  };
+}
+
+/** What each permission lets a person do, for messages: "not allowed to promote deployments of …". */
+const actions = new Map<string, string>([
+  [diachronicDeploymentReadPermission.name, 'read deployments'],
+  [diachronicDeploymentPromotePermission.name, 'promote deployments'],
+  [diachronicDeploymentOverridePermission.name, 'override the live percentage of deployments'],
+  [diachronicDeploymentPauseResumePermission.name, 'pause or resume deployments'],
+  [diachronicDeploymentAbortPermission.name, 'abort deployments'],
+  [diachronicDeploymentStartPermission.name, 'start deployments'],
+]);
+
+export class EntityAccess {
+  constructor(
+    private readonly catalog: CatalogService,
+    private readonly permissions: PermissionsService,
+  ) {}
+
+  /**
+   * The entity a request addresses, once the caller may use `permission` on it: 404 when the catalog
+   * does not show it to the caller, 403 naming the action and the entity when the policy denies.
+   */
+  async authorizedEntity(
+    route: EntityRouteRef,
+    permission: ResourcePermission<'catalog-entity'>,
+    credentials: BackstageCredentials,
+  ): Promise<OwningEntity> {
+    const entityRef = stringifyEntityRef({ kind: route.kind, namespace: route.namespace ?? 'default', name: route.name });
+    const [entity, [decision]] = await Promise.all([
+      this.catalog.getEntityByRef(entityRef, { credentials }),
+      this.permissions.authorize([{ permission, resourceRef: entityRef }], { credentials }),
+    ]);
+    if (!entity) throw new NotFoundError(`no catalog entity ${entityRef}`);
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        `not allowed to ${actions.get(permission.name) ?? permission.name} of ${entityRef} (permission ${permission.name})`,
+      );
+    }
+    return owningEntity(entity);
+  }
+
+  /** The entity's family, or 404 naming the families it does own. */
+  static requireFamily(entity: OwningEntity, family: string): void {
+    if (!entity.families.includes(family)) {
+      const owned = entity.families.length > 0 ? entity.families.join(', ') : 'none';
+      throw new NotFoundError(
+        `${entity.entityRef} does not own the family ${family} (annotation ${DIACHRONIC_WORKFLOWS_ANNOTATION}: ${owned})`,
+      );
+    }
+  }
+
+  /** Every entity with the annotation the caller may read deployments of: one catalog query, one authorize batch. */
+  async readableOwningEntities(
+    permission: ResourcePermission<'catalog-entity'>,
+    credentials: BackstageCredentials,
+  ): Promise<OwningEntity[]> {
+    const { items } = await this.catalog.getEntities(
+      { filter: { [`metadata.annotations.${DIACHRONIC_WORKFLOWS_ANNOTATION}`]: CATALOG_FILTER_EXISTS }, fields: FIELDS },
+      { credentials },
+    );
+    const entities = items.map(owningEntity).filter(entity => entity.families.length > 0);
+    if (entities.length === 0) return [];
+    const decisions = await this.permissions.authorize(
+      entities.map(entity => ({ permission, resourceRef: entity.entityRef })),
+      { credentials },
+    );
+    return entities.filter((_, i) => decisions[i].result === AuthorizeResult.ALLOW);
+  }
+
+  /** Entities whose `github.com/project-slug` is this repository (`owner/repo`), case-insensitively. */
+  async entitiesOfRepository(fullName: string, credentials: BackstageCredentials): Promise<OwningEntity[]> {
+    const { items } = await this.catalog.getEntities(
+      { filter: { [`metadata.annotations.${GITHUB_PROJECT_SLUG_ANNOTATION}`]: fullName }, fields: FIELDS },
+      { credentials },
+    );
+    return items.map(owningEntity);
+  }
+}

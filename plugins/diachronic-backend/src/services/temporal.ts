@@ -1,0 +1,39 @@
+import { Client, Connection, ConnectionOptions } from '@temporalio/client';
+import { DiachronicConfig } from '../config';
+
+export interface TemporalAccess {
+  client: Client;
+  /** Runs a call that waits for the Diachronic worker (query, update) with the configured deadline. */
+  withWorkerDeadline<T>(fn: () => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+function connectionOptions({ temporal }: DiachronicConfig): ConnectionOptions {
+  const pem = (text?: string) => (text ? Buffer.from(text) : undefined);
+  const { tls } = temporal;
+  return {
+    address: temporal.address,
+    apiKey: temporal.apiKey,
+    tls: tls
+      ? {
+          clientCertPair: tls.cert && tls.key ? { crt: pem(tls.cert)!, key: pem(tls.key)! } : undefined,
+          serverRootCACertificate: pem(tls.ca),
+          serverNameOverride: tls.serverName,
+        }
+      : !!temporal.apiKey,
+  };
+}
+
+/**
+ * A Temporal client on a lazy connection: the backend starts even when Temporal is down, and requests
+ * fail with Temporal's error until it is back.
+ */
+export function createTemporalAccess(config: DiachronicConfig): TemporalAccess {
+  const connection = Connection.lazy(connectionOptions(config));
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  return {
+    client,
+    withWorkerDeadline: fn => connection.withDeadline(Date.now() + config.temporal.workerTimeoutMs, fn),
+    close: () => connection.close(),
+  };
+}

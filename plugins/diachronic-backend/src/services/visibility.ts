@@ -1,0 +1,147 @@
+/**
+ * Reads Diachronic's workflows through Temporal visibility: lists, never one call per family. Every
+ * value put into a query is a family name or version id checked against the contract's patterns.
+ */
+import { Client, WorkflowExecutionInfo } from '@temporalio/client';
+import {
+  DeploymentPhase,
+  FAMILY_PATTERN,
+  VERSION_ID_PATTERN,
+  activePhases,
+  searchAttributes,
+  terminalPhases,
+  workflowIds,
+  workflowTypes,
+} from '@diachronic/ci/contract';
+import type { DeploymentSummary, WorkflowRunStatus } from '@diachronic/backstage-plugin-diachronic-common';
+
+/** The server's largest page (Temporal's default `frontend.visibilityMaxPageSize`). */
+export const MAX_PAGE_SIZE = 1000;
+/** Values per `IN (…)` query. */
+const VALUES_PER_QUERY = 100;
+
+const phases = new Set<string>([...activePhases, ...terminalPhases]);
+
+export function isValidFamily(family: string): boolean {
+  return FAMILY_PATTERN.test(family);
+}
+
+function quoted(value: string, pattern: RegExp): string {
+  if (!pattern.test(value)) throw new Error(`refusing to put ${JSON.stringify(value)} into a visibility query`);
+  return `"${value}"`;
+}
+
+function runStatus(info: WorkflowExecutionInfo): WorkflowRunStatus {
+  const name = info.status.name.toLowerCase();
+  return name === 'unspecified' ? 'unknown' : (name as WorkflowRunStatus);
+}
+
+/** A deployment workflow's row with its family; undefined for a row without Diachronic attributes. */
+export function deploymentRow(info: WorkflowExecutionInfo): { family: string; summary: DeploymentSummary } | undefined {
+  const attributes = info.typedSearchAttributes;
+  const family = attributes.get(searchAttributes.family);
+  const versionId = attributes.get(searchAttributes.versionId);
+  if (!family || !versionId) return undefined;
+  const phase = attributes.get(searchAttributes.phase);
+  const previousVersionId = attributes.get(searchAttributes.previousVersionId);
+  const livePercent = attributes.get(searchAttributes.livePercent);
+  const summary: DeploymentSummary = {
+    workflowId: info.workflowId,
+    runId: info.runId,
+    versionId,
+    ...(previousVersionId && { previousVersionId }),
+    ...(phase && phases.has(phase) && { phase: phase as DeploymentPhase }),
+    ...(livePercent !== undefined && { livePercent: Number(livePercent) }),
+    status: runStatus(info),
+    startedAt: info.startTime.toISOString(),
+    ...(info.closeTime && { endedAt: info.closeTime.toISOString() }),
+  };
+  return { family, summary };
+}
+
+async function collect<T>(
+  client: Client,
+  query: string,
+  map: (info: WorkflowExecutionInfo) => T | undefined,
+  { limit = Infinity }: { limit?: number } = {},
+): Promise<T[]> {
+  const rows: T[] = [];
+  let seen = 0;
+  for await (const info of client.workflow.list({ query, pageSize: Math.min(limit, MAX_PAGE_SIZE) })) {
+    const row = map(info);
+    if (row !== undefined) rows.push(row);
+    // Stopping here keeps the iterator from asking for the next page.
+    if (++seen >= limit) break;
+  }
+  return rows;
+}
+
+export interface FamilyWorkflowRow {
+  family: string;
+  queueLength: number;
+  /** The version its latest deployment is for (the running one, else the last one). */
+  versionId?: string;
+}
+
+function familyWorkflowRow(info: WorkflowExecutionInfo): FamilyWorkflowRow | undefined {
+  const family = info.typedSearchAttributes.get(searchAttributes.family);
+  if (!family) return undefined;
+  const versionId = info.typedSearchAttributes.get(searchAttributes.versionId);
+  return {
+    family,
+    queueLength: Number(info.typedSearchAttributes.get(searchAttributes.queueLength) ?? 0),
+    ...(versionId && { versionId }),
+  };
+}
+
+const runningFamilies = `WorkflowType = "${workflowTypes.family}" AND ExecutionStatus = "Running"`;
+
+/** Family workflows with deployments waiting: only families with a running deployment have any. */
+export function listQueuedFamilies(client: Client): Promise<FamilyWorkflowRow[]> {
+  return collect(client, `${runningFamilies} AND ${searchAttributes.queueLength.name} > 0`, familyWorkflowRow);
+}
+
+/** Runs `IN (…)` queries over `values`, a bounded number at a time. */
+async function inChunks<T>(values: string[], query: (list: string) => Promise<T[]>): Promise<T[]> {
+  const chunks = Array.from({ length: Math.ceil(values.length / VALUES_PER_QUERY) }, (_, i) =>
+    values.slice(i * VALUES_PER_QUERY, (i + 1) * VALUES_PER_QUERY),
+  );
+  return (await Promise.all(chunks.map(chunk => query(chunk.map(value => `"${value}"`).join(', '))))).flat();
+}
+
+/** The family workflows of these families. */
+export function listFamilyWorkflowsOf(client: Client, families: string[]): Promise<FamilyWorkflowRow[]> {
+  return inChunks(families.filter(isValidFamily), list =>
+    collect(client, `${runningFamilies} AND ${searchAttributes.family.name} IN (${list})`, familyWorkflowRow),
+  );
+}
+
+/**
+ * The most recent deployments of every family, one page: visibility lists running workflows first,
+ * then closed ones by close time, newest first. A family runs one deployment at a time, so its first
+ * row here is its latest deployment. `complete` when the page holds every deployment there is.
+ */
+export async function listRecentDeployments(client: Client, limit = MAX_PAGE_SIZE) {
+  const rows = await collect(client, `WorkflowType = "${workflowTypes.deployment}"`, deploymentRow, { limit });
+  return { rows, complete: rows.length < limit };
+}
+
+/** The deployments of these (family, version) pairs; the latest run of each. */
+export function listDeploymentsOf(client: Client, versions: Array<{ family: string; versionId: string }>) {
+  const ids = versions
+    .filter(({ family, versionId }) => isValidFamily(family) && VERSION_ID_PATTERN.test(versionId))
+    .map(({ family, versionId }) => workflowIds.deployment(family, versionId));
+  return inChunks(ids, list =>
+    collect(client, `WorkflowType = "${workflowTypes.deployment}" AND WorkflowId IN (${list})`, deploymentRow),
+  );
+}
+
+/** A family's recent deployments, newest first (running first, then by close time). */
+export function listFamilyDeployments(client: Client, family: string, limit: number) {
+  return collect(
+    client,
+    `WorkflowType = "${workflowTypes.deployment}" AND ${searchAttributes.family.name} = ${quoted(family, FAMILY_PATTERN)}`,
+    deploymentRow,
+    { limit },
+  );
+}

@@ -1,0 +1,175 @@
+/**
+ * What the Diachronic REST API answers and accepts. Deployment and family state come from the worker's
+ * contract unchanged; the types here only add what the backend joins to them (catalog ownership,
+ * visibility rows, version flags).
+ */
+import type {
+  DeploymentPhase,
+  DeploymentState,
+  FamilyState,
+  RequestDeploymentResult,
+  RolloutStep,
+  VersionRef,
+} from '@diachronic/ci/contract';
+
+export type {
+  Actor,
+  ControlAction,
+  DeploymentEvent,
+  DeploymentPhase,
+  DeploymentRequest,
+  DeploymentState,
+  FamilyState,
+  MigrationState,
+  RequestDeploymentResult,
+  RolloutStep,
+  StepState,
+  VersionRef,
+} from '@diachronic/ci/contract';
+
+/** Temporal's execution status of a deployment workflow, lowercased. */
+export type WorkflowRunStatus =
+  | 'running'
+  | 'completed'
+  | 'failed'
+  | 'cancelled'
+  | 'terminated'
+  | 'continued_as_new'
+  | 'timed_out'
+  | 'paused'
+  | 'unknown';
+
+/** One deployment as Temporal visibility lists it: no per-deployment call behind it. */
+export interface DeploymentSummary {
+  workflowId: string;
+  runId: string;
+  versionId: string;
+  previousVersionId?: string;
+  /** The phase the deployment last published; stale when the workflow was terminated from outside. */
+  phase?: DeploymentPhase;
+  livePercent?: number;
+  status: WorkflowRunStatus;
+  startedAt: string;
+  endedAt?: string;
+}
+
+/** A row of the catalog-wide list: one family, its owner, and its latest deployment. */
+export interface FamilyDeploymentSummary {
+  family: string;
+  /** The catalog entity whose `diachronic.dev/workflows` annotation names the family. */
+  entityRef: string;
+  entityTitle?: string;
+  /** The entity's `spec.owner` as a full entity ref, e.g. `group:default/payments`. */
+  owner?: string;
+  /** Deployments waiting behind the current one. */
+  queueLength: number;
+  /** The family's latest deployment (the running one, else the last one), if it ever had one. */
+  latest?: DeploymentSummary;
+}
+
+export interface DeploymentListResponse {
+  items: FamilyDeploymentSummary[];
+  /** Families matching the filters, over all pages. */
+  totalCount: number;
+  offset: number;
+  limit: number;
+  /** Pass as `cursor` for the next page; absent on the last page. */
+  nextCursor?: string;
+}
+
+/** Query parameters of `GET /deployments`. */
+export interface DeploymentListQuery {
+  /** One phase or several (comma-separated or repeated). */
+  phase?: DeploymentPhase | DeploymentPhase[];
+  /** Owner entity ref (`group:default/payments`) or its short name (`payments`). */
+  owner?: string;
+  /** Text searched in family, entity ref, title, owner and version id. */
+  q?: string;
+  limit?: number;
+  offset?: number;
+  cursor?: string;
+}
+
+/**
+ * How a version routes now: `live` (live percentage > 0), `dark` (test traffic only, or nothing yet),
+ * `aborted` (takes no new starts, kept until drained), `archived` (retired; routes nothing).
+ */
+export type VersionStatus = 'live' | 'dark' | 'aborted' | 'archived';
+
+/** One version of a family, from its flag in Unleash. */
+export interface FamilyVersion extends Omit<VersionRef, 'family'> {
+  status: VersionStatus;
+  livePercent: number;
+  darkEnabled: boolean;
+  sha?: string;
+  aborted?: { who: string; why?: string; at: string };
+}
+
+/** A deployment in a family's history, with the reason of its end when it carries one. */
+export interface DeploymentHistoryEntry extends DeploymentSummary {
+  reason?: string;
+}
+
+/** Everything the entity Rollout tab shows for one family. */
+export interface FamilyView {
+  family: string;
+  /** What could not be shown and why (an invalid family name, a worker that did not answer). */
+  problems?: string[];
+  /** Newest first. */
+  versions: FamilyVersion[];
+  /** Live state of the deployment running now, if one is. */
+  deployment?: DeploymentState;
+  /** Deployments waiting behind the running one, in order. */
+  queue: FamilyState['queue'];
+  /** Recent deployments, newest first. */
+  history: DeploymentHistoryEntry[];
+}
+
+export interface EntityFamiliesResponse {
+  entityRef: string;
+  families: FamilyView[];
+}
+
+/** Body of `promote`, `pause`, `resume` (reason optional) and `abort` (reason required). */
+export interface ControlRequest {
+  reason?: string;
+}
+
+/** Body of `override`: the live percentage to set now, and why. */
+export interface OverrideRequest {
+  percent: number;
+  reason: string;
+}
+
+/** Every control answers the deployment's state after the action. */
+export type ControlResponse = DeploymentState;
+
+/** Body of a manual start (`POST /entity/.../deployments`). */
+export interface StartDeploymentRequest {
+  family: string;
+  /** Short or full git sha, lowercase hex, 7–40 digits. */
+  versionId: string;
+  sha?: string;
+  /** Wait in `dark` until promoted (default false). */
+  dark?: boolean;
+  /** The family's workflows handle the migrate signal (default from the backend's config). */
+  migratory?: boolean;
+  schedule?: RolloutStep[];
+  /** Recorded with the request, as its why. */
+  reason?: string;
+}
+
+/** `started` and `queued` answer 202, `duplicate` 200. */
+export type StartDeploymentResponse = RequestDeploymentResult;
+
+/** What the GitHub webhook answers when a delivery starts nothing. */
+export interface WebhookIgnored {
+  outcome: 'ignored';
+  reason: string;
+}
+
+export type WebhookResponse =
+  | (RequestDeploymentResult & { family: string; versionId: string })
+  | WebhookIgnored
+  | { outcome: 'pong' };
+
