@@ -11,6 +11,7 @@
 import { performance } from 'node:perf_hooks';
 import { Client } from '@temporalio/client';
 import { deploymentStateQuery, versionTaskQueue, workflowIds } from '../src/contract';
+import { terminateRunning } from '@diachronic/test-utils';
 import { fastOptions, startHarness, uniqueFamily, uniqueVersionId, waitFor } from '../test/harness';
 
 const N = Number(process.argv[2] ?? 2000);
@@ -42,19 +43,6 @@ async function rawSignalLoop(client: Client, taskQueue: string): Promise<number>
     }),
   );
   return (ids.length / (performance.now() - started)) * 1000;
-}
-
-async function terminateAll(client: Client, taskQueue: string) {
-  const ids: string[] = [];
-  for await (const execution of client.workflow.list({ query: `TaskQueue = "${taskQueue}" AND ExecutionStatus = "Running"` })) {
-    ids.push(execution.workflowId);
-  }
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < ids.length) await client.workflow.getHandle(ids[next++]).terminate('benchmark done').catch(() => undefined);
-    }),
-  );
 }
 
 async function main() {
@@ -108,7 +96,7 @@ async function main() {
     await h.client.workflow.getHandle(workflowIds.migration(family, v2)).terminate('benchmark done').catch(() => undefined);
   } finally {
     clearInterval(sampler);
-    await terminateAll(h.client, oldQueue);
+    await terminateRunning(h.client, `TaskQueue = "${oldQueue}"`, 'benchmark done');
     await h.teardown();
   }
 }

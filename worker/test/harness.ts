@@ -21,7 +21,7 @@ import { VERSION_LABEL, WORKFLOW_LABEL } from '../src/kubernetes/version-workers
 import { UnleashAdminClient } from '../src/unleash/admin-client';
 import { VersionFlags } from '../src/unleash/version-flags';
 import { createDiachronicWorker } from '../src/worker';
-import { testServices } from './services';
+import { testServices, uniqueFamily as uniqueFamilyName, uniqueVersionId, waitFor } from '@diachronic/test-utils';
 
 export const TEST_NAMESPACE = 'diachronic-test';
 
@@ -32,37 +32,12 @@ function quietRuntime() {
   Runtime.install({ logger: new DefaultLogger('WARN') });
 }
 
-let familyCounter = 0;
 /** A family name no other test run uses, with a dot and a dash as real families may have. */
 export function uniqueFamily(base = 'order'): string {
-  familyCounter += 1;
-  return `t${Date.now().toString(36)}${process.pid.toString(36)}.${base}-${familyCounter}`;
+  return uniqueFamilyName('t', base);
 }
 
-let versionCounter = 0;
-export function uniqueVersionId(): string {
-  versionCounter += 1;
-  return `${Date.now().toString(16)}${versionCounter.toString(16).padStart(4, '0')}`.slice(-12).padStart(12, 'a');
-}
-
-export async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined | false>,
-  { timeoutMs = 60_000, intervalMs = 200 } = {},
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise(wake => setTimeout(wake, intervalMs));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${last})` : ''}`);
-}
+export { uniqueVersionId, waitFor };
 
 /** Awaits a control update that the workflow's validator must refuse, and checks the reason it gives. */
 export async function expectRefused(update: Promise<unknown>, reason: RegExp): Promise<void> {

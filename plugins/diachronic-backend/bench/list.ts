@@ -256,7 +256,7 @@ async function main() {
     console.log(JSON.stringify(results, null, 2));
     await backend.stop();
   } finally {
-    await terminateRunning(client, `TaskQueue = "${unpolled}" AND ExecutionStatus = "Running"`);
+    await terminateRunning(client, `TaskQueue = "${unpolled}"`);
     await worker.stop();
   }
 }

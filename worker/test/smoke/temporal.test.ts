@@ -1,7 +1,7 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import searchAttributes from '../../src/search-attributes.json';
-import { testServices } from '../services';
+import { testServices } from '@diachronic/test-utils';
 import { createSmokeActivities } from './activities';
 
 describe('the Temporal dev server started by the repo scripts', () => {

@@ -4,67 +4,26 @@
  * a worker running the fixture workflows, and clean-up of everything the tests started.
  */
 import { RouteDecision, Router } from '@diachronic/routing';
+import {
+  TestServices,
+  terminateRunning as terminateRunningMatching,
+  testServices,
+  uniqueFamily as uniqueFamilyName,
+  uniqueVersionId,
+  waitFor,
+} from '@diachronic/test-utils';
 import { Client } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 // The worker owns the writing side of the flags; only the tests use it (a devDependency).
 import { UnleashAdminClient, VersionFlags } from '@diachronic/ci/unleash';
 
-export interface TestServices {
-  temporalAddress: string;
-  unleashUrl: string;
-  unleashAdminToken: string;
-  unleashClientToken: string;
-}
-
-export function testServices(): TestServices {
-  const missing = ['TEMPORAL_ADDRESS', 'UNLEASH_URL', 'UNLEASH_ADMIN_TOKEN', 'UNLEASH_CLIENT_TOKEN'].filter(
-    name => !process.env[name],
-  );
-  if (missing.length > 0) {
-    throw new Error(
-      `${missing.join(', ')} not set: run the tests via \`npm test\`, or start the services with ` +
-        '`npm run services` and `set -a; . .state/services.env; set +a`',
-    );
-  }
-  return {
-    temporalAddress: process.env.TEMPORAL_ADDRESS!,
-    unleashUrl: process.env.UNLEASH_URL!,
-    unleashAdminToken: process.env.UNLEASH_ADMIN_TOKEN!,
-    unleashClientToken: process.env.UNLEASH_CLIENT_TOKEN!,
-  };
-}
-
-let familyCounter = 0;
 /** A family no other test run uses, with a dot and a dash as real families may have. */
 export function uniqueFamily(base: string): string {
-  familyCounter += 1;
-  return `s${Date.now().toString(36)}${process.pid.toString(36)}.${base}-${familyCounter}`;
+  return uniqueFamilyName('s', base);
 }
 
-let versionCounter = 0;
-function uniqueVersionId(): string {
-  versionCounter += 1;
-  return `${Date.now().toString(16)}${versionCounter.toString(16).padStart(4, '0')}`.slice(-12).padStart(12, 'a');
-}
-
-export async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined | false> | T | undefined | false,
-  { timeoutMs = 30_000, intervalMs = 100 } = {},
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise(resolve => setTimeout(resolve, intervalMs));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${last})` : ''}`);
-}
+export { testServices, uniqueVersionId, waitFor };
+export type { TestServices };
 
 /** Runs `fn` over `items`, `concurrency` at a time; results in input order. */
 export async function mapConcurrently<T, R>(
@@ -181,12 +140,7 @@ export function taskQueueQuery(taskQueues: readonly string[]): string {
 
 /** Terminates every running workflow on these task queues: starts without a worker just sit there. */
 export async function terminateRunning(client: Client, taskQueues: readonly string[]): Promise<void> {
-  const ids: string[] = [];
-  const query = `${taskQueueQuery(taskQueues)} AND ExecutionStatus = "Running"`;
-  for await (const execution of client.workflow.list({ query })) ids.push(execution.workflowId);
-  await mapConcurrently(ids, 32, id =>
-    client.workflow.getHandle(id).terminate('signaler test done').catch(() => undefined),
-  );
+  await terminateRunningMatching(client, taskQueueQuery(taskQueues), 'signaler test done');
 }
 
 /** Waits until visibility counts `expected` workflows for the query (visibility lags the starts). */

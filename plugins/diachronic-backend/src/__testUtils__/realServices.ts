@@ -7,32 +7,25 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createDiachronicWorker } from '@diachronic/ci';
 import {
+  TestServices,
+  terminateRunning,
+  testServices,
+  uniqueFamily as uniqueFamilyName,
+  uniqueVersionId,
+  waitFor,
+} from '@diachronic/test-utils';
+import {
   DIACHRONIC_WORKFLOWS_ANNOTATION,
   GITHUB_PROJECT_SLUG_ANNOTATION,
 } from '@diachronic/backstage-plugin-diachronic-common';
 
-export interface RealServices {
-  temporalAddress: string;
-  unleashUrl: string;
-  unleashAdminToken: string;
-  unleashClientToken: string;
-}
+export type RealServices = TestServices;
 
+/** The services `npm test` started; the worker needs the kube-apiserver too. */
 export function realServices(): RealServices {
-  const names = ['TEMPORAL_ADDRESS', 'UNLEASH_URL', 'UNLEASH_ADMIN_TOKEN', 'UNLEASH_CLIENT_TOKEN', 'KUBECONFIG'];
-  const missing = names.filter(name => !process.env[name]);
-  if (missing.length > 0) {
-    throw new Error(
-      `${missing.join(', ')} not set: start the services (npm run services) and load .state/services.env ` +
-        '(set -a; . .state/services.env; set +a)',
-    );
-  }
-  return {
-    temporalAddress: process.env.TEMPORAL_ADDRESS!,
-    unleashUrl: process.env.UNLEASH_URL!,
-    unleashAdminToken: process.env.UNLEASH_ADMIN_TOKEN!,
-    unleashClientToken: process.env.UNLEASH_CLIENT_TOKEN!,
-  };
+  const services = testServices();
+  if (!services.kubeconfig) throw new Error('KUBECONFIG not set: run the tests with `npm test`');
+  return services;
 }
 
 /** The namespace the worker's tests use for version workers' Deployments (it exists on the local kube-apiserver). */
@@ -73,29 +66,13 @@ export async function startDiachronicWorker(services: RealServices): Promise<Run
     taskQueue,
     client,
     async stop() {
-      await terminateRunning(client, `TaskQueue = "${taskQueue}" AND ExecutionStatus = "Running"`);
+      await terminateRunning(client, `TaskQueue = "${taskQueue}"`, 'run over');
       diachronic.worker.shutdown();
       await running;
       await diachronic.close();
       await connection.close();
     },
   };
-}
-
-export async function terminateRunning(client: Client, query: string): Promise<void> {
-  const ids: string[] = [];
-  for await (const info of client.workflow.list({ query })) ids.push(info.workflowId);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 32 }, async () => {
-      while (next < ids.length) {
-        await client.workflow
-          .getHandle(ids[next++])
-          .terminate('run over')
-          .catch(() => undefined);
-      }
-    }),
-  );
 }
 
 /** The plugin's config for a run: the real services, the run's worker queue, fast deployments. */
@@ -111,19 +88,12 @@ export function pluginConfig(services: RealServices, taskQueue: string, webhookS
   };
 }
 
-const run = `b${Date.now().toString(36)}`;
-let families = 0;
 /** A family name no other run uses, with a dot and a dash as real families may have. */
 export function uniqueFamily(base = 'order'): string {
-  families += 1;
-  return `${run}.${base}-${families}`;
+  return uniqueFamilyName('b', base);
 }
 
-let versions = 0;
-export function uniqueVersionId(): string {
-  versions += 1;
-  return `${Date.now().toString(16)}${versions.toString(16).padStart(4, '0')}`.slice(-12).padStart(12, 'a');
-}
+export { terminateRunning, uniqueVersionId, waitFor };
 
 /** A full commit sha whose first 7 digits no other run uses. */
 export function uniqueSha(): string {
@@ -156,21 +126,3 @@ export function annotatedEntity({
   };
 }
 
-export async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined | false>,
-  { timeoutMs = 60_000, intervalMs = 200 } = {},
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise(resolve => setTimeout(resolve, intervalMs));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${last})` : ''}`);
-}
