@@ -57,7 +57,7 @@ describe('the order family moves from v1 to v2', () => {
 
     await h.deploy(h.request(family, v1, fastOptions()));
     await h.waitForPhase(family, v1, ['completed']);
-    await waitFor('the signaler to route to v1', async () => router.versions(family).length === 1);
+    await waitFor('the signaler to route to v1', async () => router.route(family, 'probe', { isTest: false })?.versionId === v1);
 
     const startOrder = (orderId: string) =>
       orders.workflow.start(ORDER_WORKFLOW_TYPE, {
@@ -92,7 +92,7 @@ describe('the order family moves from v1 to v2', () => {
     expect(await h.workerDeployments(family)).not.toContain(v1Deployment);
     expect(await h.versionFlags.getVersion(family, v1)).toMatchObject({ archived: true });
 
-    await waitFor('the signaler to drop v1', async () => router.versions(family).length === 1 && router.versions(family)[0].versionId === v2);
+    await waitFor('the signaler to drop v1', async () => router.versions(family).map(version => version.versionId).join() === v2);
     const fresh = await startOrder('o-new');
     expect((await fresh.describe()).taskQueue).toBe(orderTaskQueue(family, v2));
     await Promise.all([...running, fresh].map(handle => h.client.workflow.getHandle(handle.workflowId).terminate('test done')));
