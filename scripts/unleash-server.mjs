@@ -63,10 +63,18 @@ const unleash = await start({
   telemetry: false,
 });
 
+// unleash-server 8.2 archives a flag through async event listeners whose failures nobody awaits: deleting
+// a flag right after archiving it (the tests' clean-up) makes the lifecycle insert fail and, unhandled,
+// would end the whole server. Log it and keep serving.
+process.on('unhandledRejection', reason => {
+  console.error('[unleash-server] unhandled rejection inside Unleash (server keeps running):', reason);
+});
+
 let stopping = false;
-async function shutdown() {
+async function shutdown(signal) {
   if (stopping) return;
   stopping = true;
+  console.error(`[unleash-server] ${signal}: stopping`);
   try {
     await unleash.stop();
   } finally {
