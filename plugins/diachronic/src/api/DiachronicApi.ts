@@ -1,0 +1,36 @@
+import { createApiRef } from '@backstage/core-plugin-api';
+import type {
+  ControlRequest,
+  ControlResponse,
+  DeploymentListQuery,
+  DeploymentListResponse,
+  DeploymentState,
+  EntityFamiliesResponse,
+  EntityRouteRef,
+  OverrideRequest,
+  StartDeploymentRequest,
+  StartDeploymentResponse,
+} from '@diachronic/backstage-plugin-diachronic-common';
+
+/** The controls that take only an optional reason (abort requires one, see {@link DiachronicApi.abort}). */
+export type SimpleControlAction = 'promote' | 'pause' | 'resume';
+
+/** The Diachronic backend's REST API, one method per endpoint. */
+export interface DiachronicApi {
+  listDeployments(query?: DeploymentListQuery): Promise<DeploymentListResponse>;
+  getEntityFamilies(entity: EntityRouteRef): Promise<EntityFamiliesResponse>;
+  getDeployment(entity: EntityRouteRef, family: string, versionId: string): Promise<DeploymentState>;
+  promote(entity: EntityRouteRef, family: string, versionId: string, body?: ControlRequest): Promise<ControlResponse>;
+  override(entity: EntityRouteRef, family: string, versionId: string, body: OverrideRequest): Promise<ControlResponse>;
+  pause(entity: EntityRouteRef, family: string, versionId: string, body?: ControlRequest): Promise<ControlResponse>;
+  resume(entity: EntityRouteRef, family: string, versionId: string, body?: ControlRequest): Promise<ControlResponse>;
+  abort(
+    entity: EntityRouteRef,
+    family: string,
+    versionId: string,
+    body: Required<ControlRequest>,
+  ): Promise<ControlResponse>;
+  startDeployment(entity: EntityRouteRef, body: StartDeploymentRequest): Promise<StartDeploymentResponse>;
+}
+
+export const diachronicApiRef = createApiRef<DiachronicApi>({ id: 'plugin.diachronic.service' });

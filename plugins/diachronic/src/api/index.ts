@@ -1,0 +1,3 @@
+export { diachronicApiRef } from './DiachronicApi';
+export type { DiachronicApi } from './DiachronicApi';
+export { DiachronicClient } from './DiachronicClient';

@@ -1,0 +1,2 @@
+export { AbortDialog } from './AbortDialog';
+export type { AbortDialogProps } from './AbortDialog';

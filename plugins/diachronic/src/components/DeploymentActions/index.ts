@@ -1,0 +1,2 @@
+export { DeploymentActions, controlBlocker } from './DeploymentActions';
+export type { DeploymentActionsProps } from './DeploymentActions';

@@ -1,0 +1,67 @@
+import Box from '@material-ui/core/Box';
+import Typography from '@material-ui/core/Typography';
+import { Table, TableColumn } from '@backstage/core-components';
+import type { CompoundEntityRef } from '@backstage/catalog-model';
+import type { DeploymentHistoryEntry } from '@diachronic/backstage-plugin-diachronic-common';
+import { formatTime } from '../../format';
+import { PhaseChip } from '../PhaseChip';
+import { DeploymentEvents } from './DeploymentEvents';
+
+const columns: TableColumn<DeploymentHistoryEntry>[] = [
+  { title: 'Version', field: 'versionId', render: row => <code>{row.versionId}</code> },
+  {
+    title: 'From',
+    field: 'previousVersionId',
+    render: row => (row.previousVersionId ? <code>{row.previousVersionId}</code> : '—'),
+  },
+  {
+    title: 'Phase',
+    field: 'phase',
+    render: row => (row.phase ? <PhaseChip phase={row.phase} /> : row.status),
+  },
+  {
+    title: 'Live %',
+    field: 'livePercent',
+    type: 'numeric',
+    render: row => (row.livePercent === undefined ? '—' : `${row.livePercent}%`),
+  },
+  { title: 'Started', field: 'startedAt', render: row => formatTime(row.startedAt), defaultSort: 'desc' },
+  { title: 'Ended', field: 'endedAt', render: row => formatTime(row.endedAt) },
+  { title: 'Why it ended', field: 'reason', render: row => row.reason ?? '' },
+];
+
+export interface DeploymentHistoryProps {
+  history: DeploymentHistoryEntry[];
+  /** With the entity and family, each row opens to its events (who, what, why, when). */
+  events?: { entityRef: CompoundEntityRef; family: string };
+}
+
+/** A family's recent deployments, newest first, with the reason of those that did not complete. */
+export function DeploymentHistory({ history, events }: DeploymentHistoryProps) {
+  return (
+    <Table<DeploymentHistoryEntry>
+      title="History"
+      options={{ search: false, paging: history.length > 10, pageSize: 10, padding: 'dense' }}
+      columns={columns}
+      data={history}
+      detailPanel={
+        events
+          ? [
+              {
+                tooltip: 'Events',
+                render: ({ rowData }) => (
+                  <DeploymentEvents entityRef={events.entityRef} family={events.family} versionId={rowData.versionId} />
+                ),
+              },
+            ]
+          : undefined
+      }
+      onRowClick={events ? (_event, _row, togglePanel) => togglePanel?.() : undefined}
+      emptyContent={
+        <Box p={2}>
+          <Typography>No deployment yet.</Typography>
+        </Box>
+      }
+    />
+  );
+}

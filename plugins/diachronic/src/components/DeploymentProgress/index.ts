@@ -1,0 +1,1 @@
+export { DeploymentProgress } from './DeploymentProgress';

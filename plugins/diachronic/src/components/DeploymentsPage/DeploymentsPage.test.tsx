@@ -1,0 +1,113 @@
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import type { DeploymentListResponse, FamilyDeploymentSummary } from '@diachronic/backstage-plugin-diachronic-common';
+import { fakeApi } from '../../__testUtils__/fixtures';
+import { diachronicApiRef, DiachronicApi } from '../../api';
+import { DeploymentsPage } from './DeploymentsPage';
+
+const row = (family: string, overrides: Partial<FamilyDeploymentSummary> = {}): FamilyDeploymentSummary => ({
+  family,
+  entityRef: `component:default/${family}-service`,
+  owner: 'group:default/payments',
+  queueLength: 0,
+  latest: {
+    workflowId: `diachronic/${family}/2222222`,
+    runId: 'r',
+    versionId: '2222222',
+    previousVersionId: '1111111',
+    phase: 'completed',
+    livePercent: 100,
+    status: 'completed',
+    startedAt: '2026-11-26T10:00:00.000Z',
+  },
+  ...overrides,
+});
+
+const list = (items: FamilyDeploymentSummary[]): DeploymentListResponse => ({
+  items,
+  totalCount: items.length,
+  offset: 0,
+  limit: 1000,
+});
+
+async function render(api: DiachronicApi) {
+  await renderInTestApp(
+    <TestApiProvider apis={[[diachronicApiRef, api]]}>
+      <DeploymentsPage />
+    </TestApiProvider>,
+    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+  );
+}
+
+describe('DeploymentsPage', () => {
+  const rows = [
+    row('order', {
+      queueLength: 2,
+      latest: { ...row('order').latest!, phase: 'rolling_out', livePercent: 40, status: 'running' },
+    }),
+    row('billing'),
+    row('shipping', { latest: undefined, owner: undefined }),
+  ];
+
+  it('lists every family with owner, version, phase, percentage, queue and a link to its Rollout tab', async () => {
+    await render(fakeApi({ listDeployments: jest.fn(async () => list(rows)) }));
+    const order = (await screen.findByRole('link', { name: 'order' })).closest('tr')!;
+    expect(screen.getByRole('link', { name: 'order' })).toHaveAttribute(
+      'href',
+      '/catalog/default/component/order-service/rollout',
+    );
+    expect(within(order).getByText('Rolling out')).toBeInTheDocument();
+    expect(within(order).getByText('40%')).toBeInTheDocument();
+    expect(within(order).getByText('2')).toBeInTheDocument();
+    expect(within(order).getByText('payments')).toBeInTheDocument();
+    expect(
+      within(screen.getByRole('link', { name: 'shipping' }).closest('tr')!).getByText('never deployed'),
+    ).toBeInTheDocument();
+  });
+
+  it('sends phase, owner and text filters to the backend', async () => {
+    const listDeployments = jest.fn(async () => list(rows));
+    await render(fakeApi({ listDeployments }));
+    await screen.findByRole('link', { name: 'order' });
+    expect(listDeployments).toHaveBeenLastCalledWith({ limit: 1000 });
+
+    await userEvent.click(screen.getByRole('button', { name: 'Phases' }));
+    await userEvent.click(within(screen.getByRole('listbox')).getByText('Dark'));
+    await userEvent.click(within(screen.getByRole('listbox')).getByText('Rolling out'));
+    await userEvent.keyboard('{Escape}');
+    // One change per field: typing re-renders the whole table per key, slow on a busy CI machine.
+    fireEvent.change(screen.getByLabelText('Owner'), { target: { value: 'payments' } });
+    fireEvent.change(screen.getByLabelText('Search'), { target: { value: ' ord ' } });
+    await waitFor(() =>
+      expect(listDeployments).toHaveBeenLastCalledWith({
+        limit: 1000,
+        phase: ['dark', 'rolling_out'],
+        owner: 'payments',
+        q: 'ord',
+      }),
+    );
+  }, 15000);
+
+  it('sorts by live percentage', async () => {
+    await render(fakeApi({ listDeployments: jest.fn(async () => list(rows)) }));
+    await screen.findByRole('link', { name: 'order' });
+    const families = () =>
+      screen.getAllByRole('link', { name: /^(order|billing|shipping)$/ }).map(link => link.textContent);
+    expect(families()).toEqual(['billing', 'order', 'shipping']);
+    await userEvent.click(screen.getByText('Live %'));
+    expect(families()).toEqual(['shipping', 'order', 'billing']);
+  });
+
+  it('shows an error with a retry', async () => {
+    const listDeployments = jest
+      .fn()
+      .mockRejectedValueOnce(new Error('Temporal is unreachable'))
+      .mockResolvedValue(list(rows));
+    await render(fakeApi({ listDeployments }));
+    expect((await screen.findAllByText(/Temporal is unreachable/)).length).toBeGreaterThan(0);
+    await userEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    expect(await screen.findByRole('link', { name: 'order' })).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,191 @@
+import { mockApis, renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import type { Entity } from '@backstage/catalog-model';
+import { ResponseError } from '@backstage/errors';
+import type { EntityFamiliesResponse, FamilyView } from '@diachronic/backstage-plugin-diachronic-common';
+import { deploymentIn, entity, entityRef, fakeApi, familyView } from '../../__testUtils__/fixtures';
+import { diachronicApiRef, DiachronicApi } from '../../api';
+import { EntityDiachronicContent } from './EntityDiachronicContent';
+
+const answer = (...families: FamilyView[]): EntityFamiliesResponse => ({ entityRef, families });
+
+async function render(
+  api: DiachronicApi,
+  {
+    authorize = AuthorizeResult.ALLOW,
+    forEntity = entity,
+  }: { authorize?: AuthorizeResult.ALLOW | AuthorizeResult.DENY; forEntity?: Entity } = {},
+) {
+  const permissionApi = mockApis.permission({ authorize });
+  await renderInTestApp(
+    <TestApiProvider
+      apis={[
+        [diachronicApiRef, api],
+        [permissionApiRef, permissionApi],
+      ]}
+    >
+      <EntityProvider entity={forEntity}>
+        <EntityDiachronicContent />
+      </EntityProvider>
+    </TestApiProvider>,
+  );
+}
+
+describe('EntityDiachronicContent', () => {
+  it('asks for the annotation when the entity has none', async () => {
+    const api = fakeApi();
+    await render(api, { forEntity: { ...entity, metadata: { name: 'orders', annotations: {} } } });
+    expect(screen.getByText(/Missing Annotation/i)).toBeInTheDocument();
+    expect(screen.getAllByText(/diachronic\.dev\/workflows/).length).toBeGreaterThan(0);
+    expect(api.getEntityFamilies).not.toHaveBeenCalled();
+  });
+
+  it('shows a family with no deployment running', async () => {
+    const api = fakeApi({ getEntityFamilies: jest.fn(async () => answer(familyView())) });
+    await render(api);
+    expect(await screen.findByText('Family order')).toBeInTheDocument();
+    expect(screen.getByText('No deployment running')).toBeInTheDocument();
+    expect(screen.getByText('current version 2222222 (#1)')).toBeInTheDocument();
+    expect(api.getEntityFamilies).toHaveBeenCalledWith({ kind: 'Component', namespace: 'default', name: 'orders' });
+  });
+
+  it('shows a dark deployment and promotes it', async () => {
+    const api = fakeApi({
+      getEntityFamilies: jest.fn(async () => answer(familyView({ deployment: deploymentIn('dark') }))),
+      promote: jest.fn(async () => deploymentIn('rolling_out')),
+    });
+    await render(api);
+    expect(await screen.findByText('Dark')).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Promote' }));
+    expect(api.promote).toHaveBeenCalledWith(
+      { kind: 'Component', namespace: 'default', name: 'orders' },
+      'order',
+      '2222222',
+      {},
+    );
+    await waitFor(() => expect(api.getEntityFamilies).toHaveBeenCalledTimes(2));
+  });
+
+  it('shows a rolling deployment with its live percentage and events', async () => {
+    const api = fakeApi({
+      getEntityFamilies: jest.fn(async () => answer(familyView({ deployment: deploymentIn('rolling_out') }))),
+    });
+    await render(api);
+    expect(await screen.findByText('Rolling out')).toBeInTheDocument();
+    expect(screen.getByRole('progressbar', { name: 'live percentage' })).toHaveAttribute('aria-valuenow', '30');
+    expect(screen.getByText(/manual request of 2222222/)).toBeInTheDocument();
+  });
+
+  it('shows a migrating deployment', async () => {
+    const api = fakeApi({
+      getEntityFamilies: jest.fn(async () => answer(familyView({ deployment: deploymentIn('migrating') }))),
+    });
+    await render(api);
+    expect(await screen.findByTestId('migration')).toHaveTextContent('45 still on the old queue');
+  });
+
+  it('shows overridden and aborted deployments with their reason, no action possible', async () => {
+    const api = fakeApi({
+      getEntityFamilies: jest.fn(async () =>
+        answer(
+          familyView({ deployment: deploymentIn('overridden', { reason: 'live set to 50% by user:default/bob' }) }),
+          familyView({ family: 'order-events', deployment: deploymentIn('aborted', { reason: 'error rate' }) }),
+        ),
+      ),
+    });
+    await render(api);
+    expect(await screen.findByText('live set to 50% by user:default/bob')).toBeInTheDocument();
+    expect(screen.getByText('error rate')).toBeInTheDocument();
+    for (const button of screen.getAllByRole('button', { name: 'Abort' })) expect(button).toBeDisabled();
+  });
+
+  it('shows the queue of waiting deployments', async () => {
+    const api = fakeApi({
+      getEntityFamilies: jest.fn(async () =>
+        answer(
+          familyView({
+            deployment: deploymentIn('rolling_out'),
+            queue: [
+              {
+                versionId: '3333333',
+                requestedBy: { who: 'github:ada', why: 'merge' },
+                requestedAt: '2026-11-26T10:01:00.000Z',
+              },
+            ],
+          }),
+        ),
+      ),
+    });
+    await render(api);
+    const queue = await screen.findByTestId('queue');
+    expect(queue).toHaveTextContent('Waiting (1)');
+    expect(within(queue).getByText('1. 3333333')).toBeInTheDocument();
+  });
+
+  it('shows problems the backend reports for a family', async () => {
+    const api = fakeApi({
+      getEntityFamilies: jest.fn(async () =>
+        answer(familyView({ problems: ['the Diachronic worker did not answer'] })),
+      ),
+    });
+    await render(api);
+    expect(await screen.findByText('the Diachronic worker did not answer')).toBeInTheDocument();
+  });
+
+  it('shows an error with a retry', async () => {
+    const failure = await ResponseError.fromResponse(
+      new Response(
+        JSON.stringify({
+          error: { name: 'ServiceUnavailableError', message: 'worker does not answer' },
+          response: { statusCode: 503 },
+        }),
+        {
+          status: 503,
+          statusText: 'Service Unavailable',
+          headers: { 'Content-Type': 'application/json' },
+        },
+      ),
+    );
+    const getEntityFamilies = jest.fn().mockRejectedValueOnce(failure).mockResolvedValueOnce(answer(familyView()));
+    await render(fakeApi({ getEntityFamilies }));
+    expect((await screen.findAllByText(/worker does not answer/)).length).toBeGreaterThan(0);
+    await userEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    expect(await screen.findByText('Family order')).toBeInTheDocument();
+  });
+
+  it('disables the controls and hides the start form without permission', async () => {
+    const api = fakeApi({
+      getEntityFamilies: jest.fn(async () => answer(familyView({ deployment: deploymentIn('rolling_out') }))),
+    });
+    // usePermission caches answers per permission and resource (SWR, module-wide): another entity here.
+    const denied = { ...entity, metadata: { ...entity.metadata, name: 'orders-denied' } };
+    await render(api, { authorize: AuthorizeResult.DENY, forEntity: denied });
+    await screen.findByText('Rolling out');
+    expect(screen.getByRole('button', { name: 'Pause' })).toBeDisabled();
+    await userEvent.hover(screen.getByRole('button', { name: 'Pause' }).parentElement!);
+    expect(
+      await screen.findByText('You lack the permission diachronic.deployment.pause-resume on this entity.'),
+    ).toBeInTheDocument();
+    expect(screen.queryByText('Start a deployment')).not.toBeInTheDocument();
+  });
+
+  it('starts a deployment from the form with the start permission', async () => {
+    const api = fakeApi({
+      getEntityFamilies: jest.fn(async () => answer(familyView())),
+      startDeployment: jest.fn(async () => ({ outcome: 'started' as const, workflowId: 'diachronic/order/abc1234' })),
+    });
+    await render(api);
+    expect(await screen.findByText('Start a deployment')).toBeInTheDocument();
+    await userEvent.type(screen.getByLabelText(/Version/), 'abc1234');
+    await userEvent.click(screen.getByRole('button', { name: 'Start deployment' }));
+    expect(api.startDeployment).toHaveBeenCalledWith(
+      { kind: 'Component', namespace: 'default', name: 'orders' },
+      { family: 'order', versionId: 'abc1234', dark: false, migratory: false },
+    );
+    expect(await screen.findByText('Deployment of abc1234 started.')).toBeInTheDocument();
+  });
+});

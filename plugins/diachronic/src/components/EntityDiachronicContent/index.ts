@@ -1,0 +1,1 @@
+export { EntityDiachronicContent, EntityStartDeploymentCard } from './EntityDiachronicContent';

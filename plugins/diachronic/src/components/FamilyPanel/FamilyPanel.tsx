@@ -1,0 +1,102 @@
+import Box from '@material-ui/core/Box';
+import Grid from '@material-ui/core/Grid';
+import List from '@material-ui/core/List';
+import ListItem from '@material-ui/core/ListItem';
+import ListItemText from '@material-ui/core/ListItemText';
+import Typography from '@material-ui/core/Typography';
+import Alert from '@material-ui/lab/Alert';
+import { EmptyState, InfoCard } from '@backstage/core-components';
+import type { CompoundEntityRef } from '@backstage/catalog-model';
+import type { DeploymentState, FamilyView } from '@diachronic/backstage-plugin-diachronic-common';
+import { formatTime } from '../../format';
+import { useControlPermissions, useDeploymentControl } from '../../hooks';
+import { DeploymentActions } from '../DeploymentActions';
+import { DeploymentHistory, EventsTimeline } from '../DeploymentHistory';
+import { DeploymentProgress } from '../DeploymentProgress';
+import { VersionsTable } from '../VersionsTable';
+
+interface RunningDeploymentProps {
+  entityRef: CompoundEntityRef;
+  deployment: DeploymentState;
+  onChanged: () => void;
+}
+
+function RunningDeployment({ entityRef, deployment, onChanged }: RunningDeploymentProps) {
+  const permissions = useControlPermissions(entityRef);
+  const onControl = useDeploymentControl(entityRef, deployment, onChanged);
+  return (
+    <>
+      <DeploymentProgress deployment={deployment} />
+      <DeploymentActions deployment={deployment} permissions={permissions} onControl={onControl} />
+      <Box mt={2}>
+        <Typography variant="subtitle2">Events</Typography>
+        <EventsTimeline events={deployment.events} />
+      </Box>
+    </>
+  );
+}
+
+function Queue({ queue }: { queue: FamilyView['queue'] }) {
+  if (queue.length === 0) return null;
+  return (
+    <Box mt={2} data-testid="queue">
+      <Typography variant="subtitle2">Waiting ({queue.length})</Typography>
+      <List dense aria-label="queued deployments">
+        {queue.map((entry, i) => (
+          <ListItem key={entry.versionId}>
+            <ListItemText
+              primary={`${i + 1}. ${entry.versionId}`}
+              secondary={`requested by ${entry.requestedBy.who} ${formatTime(entry.requestedAt)}${
+                entry.requestedBy.why ? ` · ${entry.requestedBy.why}` : ''
+              }`}
+            />
+          </ListItem>
+        ))}
+      </List>
+    </Box>
+  );
+}
+
+export interface FamilyPanelProps {
+  entityRef: CompoundEntityRef;
+  family: FamilyView;
+  /** Called after a control succeeded, so the view reloads. */
+  onChanged: () => void;
+}
+
+/** Everything about one family: the running deployment and its controls, the queue, versions, history. */
+export function FamilyPanel({ entityRef, family, onChanged }: FamilyPanelProps) {
+  const current = family.versions.find(version => version.status === 'live');
+  const subheader = current ? `current version ${current.versionId} (#${current.seq})` : 'no live version';
+  return (
+    <InfoCard title={`Family ${family.family}`} subheader={subheader}>
+      {family.problems?.map(problem => (
+        <Alert key={problem} severity="warning">
+          {problem}
+        </Alert>
+      ))}
+      {family.deployment ? (
+        <RunningDeployment entityRef={entityRef} deployment={family.deployment} onChanged={onChanged} />
+      ) : (
+        <EmptyState
+          missing="info"
+          title="No deployment running"
+          description={
+            current
+              ? `${current.versionId} takes ${current.livePercent}% of new workflows.`
+              : 'A GitHub deployment or a manual start will appear here.'
+          }
+        />
+      )}
+      <Queue queue={family.queue} />
+      <Grid container spacing={2}>
+        <Grid item xs={12}>
+          <VersionsTable versions={family.versions} />
+        </Grid>
+        <Grid item xs={12}>
+          <DeploymentHistory history={family.history} events={{ entityRef, family: family.family }} />
+        </Grid>
+      </Grid>
+    </InfoCard>
+  );
+}

@@ -1,0 +1,2 @@
+export { FamilyPanel } from './FamilyPanel';
+export type { FamilyPanelProps } from './FamilyPanel';

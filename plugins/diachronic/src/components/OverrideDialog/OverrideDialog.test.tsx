@@ -1,0 +1,52 @@
+import { renderInTestApp } from '@backstage/test-utils';
+import { screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { OverrideDialog, overrideConsequence } from './OverrideDialog';
+
+const setup = async (onSubmit = jest.fn(() => Promise.resolve()), onClose = jest.fn()) => {
+  await renderInTestApp(
+    <OverrideDialog open versionId="2222222" currentPercent={30} onClose={onClose} onSubmit={onSubmit} />,
+  );
+  return { onSubmit, onClose, submit: () => screen.getByRole('button', { name: /^Set / }) };
+};
+
+describe('OverrideDialog', () => {
+  it('needs another percentage and a reason', async () => {
+    const { submit } = await setup();
+    expect(submit()).toBeDisabled();
+    expect(screen.getByText(/already at 30%/)).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: '50%' }));
+    expect(submit()).toBeDisabled();
+    expect(screen.getByText(/Required/)).toBeInTheDocument();
+    await userEvent.type(screen.getByLabelText(/Reason/), '   ');
+    expect(submit()).toBeDisabled();
+  });
+
+  it('says what a fast forward does and sends percent and reason', async () => {
+    const { onSubmit, onClose, submit } = await setup();
+    await userEvent.click(screen.getByRole('button', { name: 'Fast forward to 100%' }));
+    expect(screen.getByTestId('override-consequence')).toHaveTextContent(
+      'Fast forward: every new workflow starts on 2222222 now (30% → 100%)',
+    );
+    await userEvent.type(screen.getByLabelText(/Reason/), ' hotfix verified ');
+    await userEvent.click(submit());
+    expect(onSubmit).toHaveBeenCalledWith({ percent: 100, reason: 'hotfix verified' });
+    await waitFor(() => expect(onClose).toHaveBeenCalled());
+  });
+
+  it('keeps the dialog open with the refusal', async () => {
+    const { onClose, submit } = await setup(
+      jest.fn(() => Promise.reject(new Error('override refused: the deployment has ended'))),
+    );
+    await userEvent.click(screen.getByRole('button', { name: '0%' }));
+    await userEvent.type(screen.getByLabelText(/Reason/), 'errors');
+    await userEvent.click(submit());
+    expect(await screen.findByText('override refused: the deployment has ended')).toBeInTheDocument();
+    expect(onClose).not.toHaveBeenCalled();
+  });
+
+  it('describes each target', () => {
+    expect(overrideConsequence('abc1234', 30, 0)).toMatch(/^No new workflow starts on abc1234/);
+    expect(overrideConsequence('abc1234', 30, 60)).toMatch(/^60% of new workflows start on abc1234 .*\(30% → 60%\)/);
+  });
+});

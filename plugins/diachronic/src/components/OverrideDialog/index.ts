@@ -1,0 +1,2 @@
+export { OverrideDialog, overrideConsequence, overridePresets } from './OverrideDialog';
+export type { OverrideDialogProps } from './OverrideDialog';

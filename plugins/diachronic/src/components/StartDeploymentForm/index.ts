@@ -1,0 +1,2 @@
+export { StartDeploymentForm, describeStart } from './StartDeploymentForm';
+export type { StartDeploymentFormProps } from './StartDeploymentForm';

@@ -1,0 +1,69 @@
+import Box from '@material-ui/core/Box';
+import Chip from '@material-ui/core/Chip';
+import LinearProgress from '@material-ui/core/LinearProgress';
+import Typography from '@material-ui/core/Typography';
+import { Table, TableColumn } from '@backstage/core-components';
+import type { FamilyVersion, VersionStatus } from '@diachronic/backstage-plugin-diachronic-common';
+import { formatTime } from '../../format';
+
+const statusLabel: Record<VersionStatus, string> = {
+  live: 'Live',
+  dark: 'Dark',
+  aborted: 'Aborted',
+  archived: 'Archived',
+};
+
+const columns: TableColumn<FamilyVersion>[] = [
+  { title: 'Seq', field: 'seq', type: 'numeric', width: '6%' },
+  { title: 'Version', field: 'versionId', render: row => <code>{row.versionId}</code> },
+  { title: 'Task queue', field: 'taskQueue', render: row => <code>{row.taskQueue}</code> },
+  { title: 'Flag', field: 'flag', render: row => <code>{row.flag}</code> },
+  {
+    title: 'Live %',
+    field: 'livePercent',
+    type: 'numeric',
+    render: row => (
+      <Box minWidth={100}>
+        <Typography variant="body2">{row.livePercent}%</Typography>
+        <LinearProgress
+          variant="determinate"
+          value={row.livePercent}
+          aria-label={`live percentage of ${row.versionId}`}
+        />
+      </Box>
+    ),
+  },
+  {
+    title: 'Status',
+    field: 'status',
+    render: row => (
+      <Box>
+        <Chip size="small" label={statusLabel[row.status]} />
+        {row.darkEnabled && row.status !== 'dark' && <Chip size="small" variant="outlined" label="dark on" />}
+        {row.aborted && (
+          <Typography variant="caption" display="block">
+            aborted by {row.aborted.who} {formatTime(row.aborted.at)}
+            {row.aborted.why && `: ${row.aborted.why}`}
+          </Typography>
+        )}
+      </Box>
+    ),
+  },
+];
+
+/** A family's versions, newest first, as their flags route now. */
+export function VersionsTable({ versions }: { versions: FamilyVersion[] }) {
+  return (
+    <Table<FamilyVersion>
+      title="Versions"
+      options={{ search: false, paging: versions.length > 10, pageSize: 10, padding: 'dense' }}
+      columns={columns}
+      data={versions}
+      emptyContent={
+        <Box p={2}>
+          <Typography>No version deployed yet.</Typography>
+        </Box>
+      }
+    />
+  );
+}

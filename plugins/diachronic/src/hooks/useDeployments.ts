@@ -1,0 +1,23 @@
+import { useApi } from '@backstage/core-plugin-api';
+import type { DeploymentListQuery, DeploymentListResponse } from '@diachronic/backstage-plugin-diachronic-common';
+import { diachronicApiRef } from '../api';
+import { isTerminal } from '../phases';
+import { usePolledAsync } from './usePolledAsync';
+
+function isListLive(response: DeploymentListResponse): boolean {
+  return response.items.some(
+    item => item.queueLength > 0 || (item.latest?.phase !== undefined && !isTerminal(item.latest.phase)),
+  );
+}
+
+/** The catalog-wide list for the given server-side filters, refreshed with backoff while anything runs. */
+export function useDeployments(query: DeploymentListQuery) {
+  const api = useApi(diachronicApiRef);
+  const key = JSON.stringify(query);
+  // Keyed by value, so a new but equal query object does not reload.
+  return usePolledAsync(() => api.listDeployments(JSON.parse(key) as DeploymentListQuery), [api, key], {
+    shouldPoll: isListLive,
+    minIntervalMs: 5000,
+    maxIntervalMs: 60000,
+  });
+}

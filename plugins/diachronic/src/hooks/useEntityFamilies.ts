@@ -1,0 +1,25 @@
+import { useApi } from '@backstage/core-plugin-api';
+import { getCompoundEntityRef } from '@backstage/catalog-model';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import type { EntityFamiliesResponse } from '@diachronic/backstage-plugin-diachronic-common';
+import { diachronicApiRef } from '../api';
+import { isTerminal } from '../phases';
+import { PollingOptions, usePolledAsync } from './usePolledAsync';
+
+/** Something is moving: a deployment runs or waits, so the tab refreshes itself. */
+export function isFamiliesLive(response: EntityFamiliesResponse): boolean {
+  return response.families.some(
+    family => family.queue.length > 0 || (family.deployment !== undefined && !isTerminal(family.deployment.phase)),
+  );
+}
+
+/** The current entity's families, refreshed with backoff while a deployment runs. */
+export function useEntityFamilies(options: Omit<PollingOptions<EntityFamiliesResponse>, 'shouldPoll'> = {}) {
+  const { entity } = useEntity();
+  const api = useApi(diachronicApiRef);
+  const { kind, namespace, name } = getCompoundEntityRef(entity);
+  return usePolledAsync(() => api.getEntityFamilies({ kind, namespace, name }), [api, kind, namespace, name], {
+    ...options,
+    shouldPoll: isFamiliesLive,
+  });
+}

@@ -1,0 +1,64 @@
+import { DependencyList, useEffect, useRef, useState } from 'react';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+
+export interface PollingOptions<T> {
+  /** Whether the loaded value is still changing, so it is worth loading again. */
+  shouldPoll: (value: T) => boolean;
+  /** First delay, used again whenever the value changed. */
+  minIntervalMs?: number;
+  /** The delay doubles while nothing changes (or loading fails), up to this. */
+  maxIntervalMs?: number;
+}
+
+export interface PolledAsyncState<T> {
+  /** The last value loaded successfully: kept while refreshing and after a failed refresh. */
+  value?: T;
+  error?: Error;
+  /** Loading with nothing to show yet. */
+  loading: boolean;
+  /** Loading again with the last value still shown. */
+  refreshing: boolean;
+  retry: () => void;
+}
+
+/**
+ * `useAsyncRetry`, loaded again while `shouldPoll` says the value is live, with a backoff so an idle
+ * page does not hammer the backend; the last good value stays on screen so nothing flickers.
+ */
+export function usePolledAsync<T>(
+  load: () => Promise<T>,
+  deps: DependencyList,
+  { shouldPoll, minIntervalMs = 2000, maxIntervalMs = 30000 }: PollingOptions<T>,
+): PolledAsyncState<T> {
+  const state = useAsyncRetry(load, deps);
+  const [last, setLast] = useState<{ value: T; text: string }>();
+  const delay = useRef(minIntervalMs);
+
+  useEffect(() => {
+    if (state.loading) return;
+    if (state.error) {
+      delay.current = Math.min(delay.current * 2, maxIntervalMs);
+    } else if (state.value !== undefined) {
+      const text = JSON.stringify(state.value);
+      delay.current = text === last?.text ? Math.min(delay.current * 2, maxIntervalMs) : minIntervalMs;
+      if (text !== last?.text) setLast({ value: state.value, text });
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `last` is only compared, re-running on it would double the backoff
+  }, [state.loading, state.value, state.error, minIntervalMs, maxIntervalMs]);
+
+  const polling = !state.loading && last !== undefined && shouldPoll(last.value);
+  const { retry } = state;
+  useEffect(() => {
+    if (!polling) return undefined;
+    const timer = setTimeout(retry, delay.current);
+    return () => clearTimeout(timer);
+  }, [polling, retry, last, state.error]);
+
+  return {
+    value: last?.value,
+    error: state.error,
+    loading: state.loading && last === undefined,
+    refreshing: state.loading && last !== undefined,
+    retry,
+  };
+}
