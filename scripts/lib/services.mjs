@@ -1,7 +1,8 @@
 // The real services Diachronic needs locally and in tests: Temporal dev server, Unleash on PostgreSQL,
 // and (unless left out) a kube-apiserver. Ports and paths come from the environment.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startTemporal, stopTemporal } from './temporal.mjs';
@@ -78,8 +79,19 @@ export async function startServices(names = serviceNames()) {
     {},
     ...results.map(r => Object.fromEntries(Object.entries(r.value).filter(([k]) => k !== 'started'))),
   );
+  env.GITHUB_WEBHOOK_SECRET = process.env.GITHUB_WEBHOOK_SECRET ?? localSecret('github-webhook-secret');
   writeFileSync(servicesEnvFile, Object.entries(env).map(([k, v]) => `${k}=${v}\n`).join(''), { mode: 0o600 });
   return { env, started };
+}
+
+/** A random secret generated once into the state folder, for settings that have no service behind them. */
+function localSecret(name) {
+  const file = join(stateDir, 'secrets', name);
+  if (!existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
+  }
+  return readFileSync(file, 'utf8').trim();
 }
 
 export async function stopServices(names = Object.keys(SERVICES)) {

@@ -1,0 +1,18 @@
+/*
+ * The Backstage backend of the local app: catalog with the example entities, guest sign-in, the
+ * permission framework with a policy where owners act and everyone else reads, and Diachronic.
+ */
+import { createBackend } from '@backstage/backend-defaults';
+import { ownersActPolicyModule } from './modules/ownersActPolicy';
+
+const backend = createBackend();
+
+backend.add(import('@backstage/plugin-app-backend'));
+backend.add(import('@backstage/plugin-auth-backend'));
+backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+backend.add(import('@backstage/plugin-catalog-backend'));
+backend.add(import('@backstage/plugin-permission-backend'));
+backend.add(ownersActPolicyModule);
+backend.add(import('@diachronic/backstage-plugin-diachronic-backend'));
+
+backend.start();
