@@ -1,0 +1,86 @@
+/** Orders of the example family, started through the signaler's HTTP API and inspected in Temporal. */
+import { Client, Connection } from '@temporalio/client';
+import { SIGNALER_URL } from './system';
+
+export async function startOrder(workflowId: string, { isTest = false } = {}): Promise<void> {
+  const response = await fetch(`${SIGNALER_URL}/v1/workflows/start`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      workflowType: 'order',
+      workflowId,
+      args: [{ orderId: workflowId, items: [{ sku: 'tea', quantity: 1 }] }],
+      ...(isTest && { isTest: true }),
+    }),
+  });
+  if (response.status !== 201) throw new Error(`signaler answered ${response.status}: ${await response.text()}`);
+}
+
+/**
+ * Starts orders `<prefix>-probe-<n>` until one lands on `taskQueue` (the signaler's flag cache refreshes
+ * every second), then starts `count` more and returns their ids: routing must now send each one there.
+ */
+export async function startRoutedTo(
+  orders: Orders,
+  prefix: string,
+  taskQueue: string,
+  { count, isTest = false, timeoutMs = 30_000 }: { count: number; isTest?: boolean; timeoutMs?: number },
+): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (let probe = 1; ; probe++) {
+    const id = `${prefix}-probe-${probe}`;
+    const started = await startOrder(id, { isTest }).then(() => true, () => false);
+    if (started && (await orders.taskQueue(id)) === taskQueue) break;
+    if (Date.now() > deadline) throw new Error(`no ${prefix} order reached ${taskQueue} within ${timeoutMs} ms`);
+    await new Promise(r => setTimeout(r, 250));
+  }
+  const ids = Array.from({ length: count }, (_, i) => `${prefix}-${i + 1}`);
+  for (const id of ids) await startOrder(id, { isTest });
+  return ids;
+}
+
+export class Orders {
+  private readonly client: Client;
+
+  constructor(connection: Connection, namespace: string) {
+    this.client = new Client({ connection, namespace });
+  }
+
+  /** The task queue of the order's current run (a migration continues it as new on another queue). */
+  async taskQueue(workflowId: string): Promise<string> {
+    return (await this.client.workflow.getHandle(workflowId).describe()).taskQueue;
+  }
+
+  /** How many runs the order has had: 1 + the number of times it migrated. */
+  async runs(workflowId: string): Promise<number> {
+    let count = 0;
+    for await (const _ of this.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) count++;
+    return count;
+  }
+
+  /** How many migrate signals the order's first run received. */
+  async migrateSignals(workflowId: string): Promise<number> {
+    const runs = [];
+    for await (const run of this.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) runs.push(run);
+    runs.sort((a, b) => a.startTime.getTime() - b.startTime.getTime());
+    const history = await this.client.workflow.getHandle(workflowId, runs[0].runId).fetchHistory();
+    return (history.events ?? []).filter(
+      event => event.workflowExecutionSignaledEventAttributes?.signalName === 'diachronic.v1.migrate',
+    ).length;
+  }
+
+  async running(taskQueue: string): Promise<number> {
+    const { count } = await this.client.workflow.count(`TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'`);
+    return count;
+  }
+
+  async ship(workflowId: string): Promise<void> {
+    const handle = this.client.workflow.getHandle(workflowId);
+    await handle.signal('pay');
+    await handle.signal('ship');
+  }
+
+  async cancel(workflowId: string, reason: string): Promise<void> {
+    await this.client.workflow.getHandle(workflowId).signal('cancel', reason);
+  }
+}

@@ -1,0 +1,208 @@
+/**
+ * The whole system for the end-to-end tests, started by the repo's own scripts: Temporal, Unleash on
+ * PostgreSQL and kube-apiserver (scripts/lib/services.mjs) in a fresh state folder, then the Diachronic
+ * worker, the signaler, the Backstage backend and app (scripts/lib/apps.mjs), and the example family's
+ * workers, one per version. Each process can be killed and restarted for the fault drills.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Connection } from '@temporalio/client';
+
+export const rootDir = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
+export const stateDir = join(rootDir, '.state', 'e2e');
+export const logDir = join(rootDir, 'e2e', 'test-results', 'logs');
+
+export const BACKSTAGE_URL = 'http://localhost:7007';
+export const APP_URL = 'http://localhost:3000';
+export const SIGNALER_URL = `http://127.0.0.1:${process.env.SIGNALER_PORT ?? 8088}`;
+export const DIACHRONIC_TASK_QUEUE = 'diachronic-ci';
+
+// The scripts read DIACHRONIC_STATE_DIR when they are first imported.
+process.env.DIACHRONIC_STATE_DIR = stateDir;
+const services = await import('../../scripts/lib/services.mjs');
+const { appProcesses } = await import('../../scripts/lib/apps.mjs');
+
+/** Fast loops so that a rollout, a migration and a cleanup take seconds, not minutes. */
+const fastSettings: Record<string, Record<string, string>> = {
+  worker: { DIACHRONIC_ROUTER_REFRESH_MS: '1000', DIACHRONIC_LOG_LEVEL: 'WARN' },
+  signaler: { SIGNALER_REFRESH_INTERVAL_MS: '1000' },
+  backstage: {
+    APP_CONFIG_diachronic_deploymentDefaults_sweepIntervalMs: '2000',
+    APP_CONFIG_diachronic_deploymentDefaults_drainGuardMs: '2000',
+    APP_CONFIG_diachronic_deploymentDefaults_cleanupPollMs: '2000',
+  },
+};
+
+interface ProcessSpec {
+  command: string;
+  args: string[];
+  env?: Record<string, string>;
+}
+
+const nodeTs = ['--require', '@backstage/cli/config/nodeTransform.cjs'];
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${lastError}` : ''}`);
+    }
+    await new Promise(r => setTimeout(r, 500));
+  }
+}
+
+export class DiachronicSystem {
+  private readonly specs = new Map<string, ProcessSpec>();
+  private readonly children = new Map<string, ChildProcess>();
+  private connection?: Connection;
+
+  private constructor(
+    readonly env: Record<string, string>,
+    private readonly startedServices: string[],
+  ) {}
+
+  /** Starts everything from a fresh state folder and waits until the app answers. */
+  static async start(): Promise<DiachronicSystem> {
+    rmSync(stateDir, { recursive: true, force: true });
+    rmSync(logDir, { recursive: true, force: true });
+    mkdirSync(logDir, { recursive: true });
+    const { env, started } = await services.startServices();
+    const system = new DiachronicSystem(env as Record<string, string>, started);
+    try {
+      for (const app of appProcesses(rootDir)) {
+        if (app.name.startsWith('order-')) continue; // one per version, started by the scenarios
+        system.specs.set(app.name, {
+          command: app.command,
+          args: app.args,
+          env: { ...app.env, ...fastSettings[app.name] },
+        });
+        system.spawn(app.name);
+      }
+      await system.waitForPollers(DIACHRONIC_TASK_QUEUE);
+      await waitFor('the signaler', async () => (await fetch(`${SIGNALER_URL}/healthz`)).ok, 60_000);
+      await waitFor('the Backstage backend', async () => (await fetch(`${BACKSTAGE_URL}/.backstage/health/v1/readiness`)).ok, 180_000);
+      await waitFor('the catalog to hold the example entities', () => system.catalogHas(['orders', 'billing']), 120_000);
+      await waitFor('the Backstage app', async () => (await fetch(APP_URL)).ok, 300_000);
+    } catch (error) {
+      await system.stop();
+      throw error;
+    }
+    return system;
+  }
+
+  /** Whether the catalog has processed these components (read as the guest user). */
+  private async catalogHas(components: string[]): Promise<boolean> {
+    const auth = await fetch(`${BACKSTAGE_URL}/api/auth/guest/refresh?env=development`, {
+      headers: { 'X-Requested-With': 'XMLHttpRequest' },
+    });
+    if (!auth.ok) return false;
+    const { backstageIdentity } = (await auth.json()) as { backstageIdentity: { token: string } };
+    const found = await Promise.all(
+      components.map(async name => {
+        const response = await fetch(`${BACKSTAGE_URL}/api/catalog/entities/by-name/component/default/${name}`, {
+          headers: { Authorization: `Bearer ${backstageIdentity.token}` },
+        });
+        return response.ok;
+      }),
+    );
+    return found.every(Boolean);
+  }
+
+  async temporal(): Promise<Connection> {
+    this.connection ??= await Connection.connect({ address: this.env.TEMPORAL_ADDRESS });
+    return this.connection;
+  }
+
+  /** Waits until a worker polls the task queue (workflow tasks). */
+  async waitForPollers(taskQueue: string, timeoutMs = 120_000): Promise<void> {
+    const connection = await this.temporal();
+    await waitFor(
+      `a worker polling ${taskQueue}`,
+      async () => {
+        const { pollers } = await connection.workflowService.describeTaskQueue({
+          namespace: this.env.TEMPORAL_NAMESPACE,
+          taskQueue: { name: taskQueue },
+          taskQueueType: 1,
+        });
+        return pollers.length > 0;
+      },
+      timeoutMs,
+    );
+  }
+
+  /** Starts the example family's worker for one version: `code` is the workflow code it runs. */
+  async startOrderWorker(code: 'v1' | 'v2', versionId: string): Promise<void> {
+    const name = `order-${versionId}`;
+    this.specs.set(name, {
+      command: process.execPath,
+      args: [...nodeTs, `examples/order/src/${code}/main.ts`],
+      env: { ORDER_VERSION_ID: versionId, ORDER_CHARGE_CARD_MS: '200' },
+    });
+    this.spawn(name);
+    await this.waitForPollers(`order@${versionId}`);
+  }
+
+  private spawn(name: string): void {
+    const spec = this.specs.get(name);
+    if (!spec) throw new Error(`no process named ${name}`);
+    const log = createWriteStream(join(logDir, `${name}.log`), { flags: 'a' });
+    const child = spawn(spec.command, spec.args, {
+      cwd: rootDir,
+      env: { ...process.env, ...this.env, ...spec.env },
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.pipe(log);
+    child.stderr!.pipe(log);
+    this.children.set(name, child);
+  }
+
+  /** SIGKILL for a crash, SIGTERM for a clean stop; resolves when the process group is gone. */
+  async kill(name: string, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const child = this.children.get(name);
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise(resolveExit => child.once('exit', resolveExit));
+    try {
+      process.kill(-child.pid!, signal);
+    } catch {
+      return;
+    }
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }, 15_000);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  async restart(name: string): Promise<void> {
+    await this.kill(name, 'SIGKILL');
+    this.spawn(name);
+  }
+
+  async stopService(name: 'unleash'): Promise<void> {
+    await services.stopServices([name]);
+  }
+
+  async startService(name: 'unleash'): Promise<void> {
+    await services.startServices([name]);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.children.keys()].map(name => this.kill(name, 'SIGTERM')));
+    await this.connection?.close();
+    await services.stopServices(this.startedServices);
+  }
+}

@@ -1,0 +1,249 @@
+/**
+ * The example family's life, as its operators see it in the Rollout tab and as the real systems record it:
+ * initial deployment, dark deploy and promote, override, abort with a queued deployment behind it, and a
+ * nonmigratory rollout whose cleanup waits for the last old workflow.
+ */
+import { expect, livePercentShown, openApp, openRolloutTab, test } from '../support/fixtures';
+import { sendDeploymentStatus, shaFor, type RolloutStep } from '../support/github';
+import { startOrder, startRoutedTo } from '../support/orders';
+import { findVersionFlag } from '../support/unleash';
+
+const REPOSITORY = 'diachronic-ci/orders';
+const V1 = 'a111111';
+const V2 = 'b222222';
+const V3 = 'c333333';
+const V4 = 'd444444';
+const V5 = 'e555555';
+const queueOf = (versionId: string) => `order@${versionId}`;
+
+/** Steps long enough for the tab's polling to show each one. */
+const visibleSteps: RolloutStep[] = [
+  { percent: 25, pauseMs: 8000 },
+  { percent: 50, pauseMs: 8000 },
+  { percent: 75, pauseMs: 8000 },
+  { percent: 100, pauseMs: 0 },
+];
+/** A rollout that holds its first step until someone acts. */
+const heldAt = (percent: number): RolloutStep[] => [
+  { percent, pauseMs: 10 * 60_000 },
+  { percent: 100, pauseMs: 0 },
+];
+
+test.describe.serial('the order family', () => {
+  test('1. initial deployment: v1 goes live at 100%, orders run on its queue', async ({ page, system, kube, orders, snap }) => {
+    await kube.create('order', V1);
+    await system.startOrderWorker('v1', V1);
+
+    const delivery = await sendDeploymentStatus(system.env.GITHUB_WEBHOOK_SECRET, {
+      repository: REPOSITORY,
+      sha: shaFor(V1),
+      family: 'order',
+      migratory: true,
+    });
+    expect(delivery.status).toBe(202);
+    expect(delivery.body.outcome).toBe('started');
+
+    await openRolloutTab(page, 'orders');
+    await expect(page.getByText(new RegExp(`current version ${V1} \\(#\\d+\\)`))).toBeVisible();
+    await expect(page.getByText(`${V1} takes 100% of new workflows.`)).toBeVisible();
+    await snap(page, '01-initial-deployment');
+
+    const flag = await findVersionFlag(system.env, 'order', V1);
+    expect(flag).toMatchObject({ archived: false });
+
+    // The signaler answers 409 until its flag cache has the new version.
+    const started = await startRoutedTo(orders, 'order-1', queueOf(V1), { count: 2 });
+    for (const id of started) expect(await orders.taskQueue(id)).toBe(queueOf(V1));
+  });
+
+  test('2. dark deploy and promote: test traffic first, then a stepped rollout, migration and cleanup', async ({
+    page,
+    system,
+    kube,
+    orders,
+    snap,
+  }) => {
+    await kube.create('order', V2);
+    await system.startOrderWorker('v2', V2);
+    const running = ['order-3', 'order-4', 'order-5', 'order-6', 'order-7', 'order-8'];
+    for (const id of running) await startOrder(id);
+
+    const delivery = await sendDeploymentStatus(system.env.GITHUB_WEBHOOK_SECRET, {
+      repository: REPOSITORY,
+      sha: shaFor(V2),
+      family: 'order',
+      dark: true,
+      migratory: true,
+      schedule: visibleSteps,
+    });
+    expect(delivery.status).toBe(202);
+
+    await openRolloutTab(page, 'orders');
+    await expect(page.getByText('Dark', { exact: true }).first()).toBeVisible();
+    await expect(page.getByText(`Dark: only test traffic (isTest) reaches ${V2}`)).toBeVisible();
+    await snap(page, '02-dark');
+
+    // Test traffic reaches v2 once the signaler has seen the dark strategy; everyone else stays on v1.
+    const testOrders = await startRoutedTo(orders, 'order-test', queueOf(V2), { count: 3, isTest: true });
+    for (const id of testOrders) expect(await orders.taskQueue(id)).toBe(queueOf(V2));
+    await startOrder('order-9');
+    expect(await orders.taskQueue('order-9')).toBe(queueOf(V1));
+    running.push('order-9');
+
+    await page.getByRole('button', { name: 'Promote' }).click();
+    const seen = new Set<number>();
+    await expect
+      .poll(
+        async () => {
+          const percent = await livePercentShown(page);
+          if (percent !== undefined) seen.add(percent);
+          return [...seen].filter(p => p > 0 && p < 100).length;
+        },
+        { timeout: 90_000, intervals: [500] },
+      )
+      .toBeGreaterThanOrEqual(2);
+    await snap(page, '03-rolling-out');
+
+    await expect(page.getByTestId('migration')).toContainText(/[1-9]\d* signaled/, { timeout: 120_000 });
+    await snap(page, '04-migrating');
+
+    // Every running v1 order moved to v2 exactly once: two runs, the second on v2's queue.
+    for (const id of running) {
+      await expect.poll(() => orders.taskQueue(id), { timeout: 120_000 }).toBe(queueOf(V2));
+      expect(await orders.runs(id)).toBe(2);
+    }
+    await expect.poll(() => kube.versions('order'), { timeout: 120_000 }).toEqual([V2]);
+    await expect.poll(async () => (await findVersionFlag(system.env, 'order', V1))?.archived, { timeout: 60_000 }).toBe(true);
+
+    await page.reload();
+    await expect(page.getByText(new RegExp(`current version ${V2} \\(#\\d+\\)`))).toBeVisible();
+    const history = page.getByRole('row').filter({ hasText: V2 }).filter({ hasText: 'Completed' });
+    await expect(history.first()).toBeVisible();
+    await history.first().getByRole('button', { name: 'Events' }).click();
+    await expect(page.getByText(/promote\s+by user:default\/guest/)).toBeVisible();
+    await snap(page, '05-promoted-history');
+    await system.kill(`order-${V1}`, 'SIGTERM');
+  });
+
+  test('3. override to 100%: the rollout stops itself, migration and cleanup finish', async ({
+    page,
+    system,
+    kube,
+    orders,
+    snap,
+  }) => {
+    await kube.create('order', V3);
+    await system.startOrderWorker('v2', V3);
+    const running = ['order-10', 'order-11', 'order-12'];
+    for (const id of running) await startOrder(id);
+
+    await sendDeploymentStatus(system.env.GITHUB_WEBHOOK_SECRET, {
+      repository: REPOSITORY,
+      sha: shaFor(V3),
+      family: 'order',
+      migratory: true,
+      schedule: heldAt(10),
+    });
+    await openRolloutTab(page, 'orders');
+    await expect.poll(() => livePercentShown(page)).toBe(10);
+
+    await page.getByRole('button', { name: 'Override' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('button', { name: 'Fast forward to 100%' }).click();
+    await dialog.getByLabel('Reason').fill('hotfix must reach every order now');
+    await expect(dialog.getByTestId('override-consequence')).toBeVisible();
+    await snap(page, '06-override-dialog');
+    await dialog.getByRole('button', { name: 'Set 100%' }).click();
+
+    await expect(page.getByTestId('reason').first()).toContainText(/overridden by .+: 100%/);
+    for (const id of running) {
+      await expect.poll(() => orders.taskQueue(id), { timeout: 120_000 }).toBe(queueOf(V3));
+    }
+    await expect.poll(() => kube.versions('order'), { timeout: 120_000 }).toEqual([V3]);
+    await expect.poll(async () => (await findVersionFlag(system.env, 'order', V2))?.archived, { timeout: 60_000 }).toBe(true);
+    await snap(page, '07-overridden');
+    await system.kill(`order-${V2}`, 'SIGTERM');
+  });
+
+  test('4 and 7. abort with a deployment queued behind it: live back to 0%, nothing deleted, the queued one runs', async ({
+    page,
+    system,
+    kube,
+    orders,
+    snap,
+  }) => {
+    await kube.create('order', V4);
+    await kube.create('order', V5);
+    await system.startOrderWorker('v2', V4);
+    await system.startOrderWorker('v2', V5);
+    const onV3 = Array.from({ length: 10 }, (_, i) => `order-${20 + i}`);
+    for (const id of onV3) await startOrder(id);
+
+    const first = await sendDeploymentStatus(system.env.GITHUB_WEBHOOK_SECRET, {
+      repository: REPOSITORY,
+      sha: shaFor(V4),
+      family: 'order',
+      migratory: true,
+      schedule: heldAt(50),
+    });
+    expect(first.body.outcome).toBe('started');
+    const second = await sendDeploymentStatus(system.env.GITHUB_WEBHOOK_SECRET, {
+      repository: REPOSITORY,
+      sha: shaFor(V5),
+      family: 'order',
+      migratory: false,
+      schedule: [{ percent: 50, pauseMs: 3000 }, { percent: 100, pauseMs: 0 }],
+    });
+    expect(second.status).toBe(202);
+    expect(second.body.outcome).toBe('queued');
+
+    await openRolloutTab(page, 'orders');
+    await expect(page.getByRole('list', { name: 'queued deployments' })).toContainText(`1. ${V5}`);
+    await expect.poll(() => livePercentShown(page)).toBe(50);
+    await snap(page, '08-queued');
+
+    // At 50% about half of the running orders move to v4 before the abort.
+    await expect.poll(() => orders.running(queueOf(V4)), { timeout: 120_000 }).toBeGreaterThan(0);
+    await page.getByRole('button', { name: 'Abort' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Reason').fill('error rate doubled on v4');
+    await dialog.getByRole('button', { name: 'Abort' }).click();
+
+    const aborted = page.getByRole('row').filter({ hasText: V4 }).filter({ hasText: 'Aborted' });
+    await expect(aborted.first()).toBeVisible({ timeout: 90_000 });
+    await snap(page, '09-aborted');
+
+    // Migrated orders stay on v4; nothing of v3 or v4 was deleted.
+    const migrated: string[] = [];
+    for (const id of onV3) if ((await orders.taskQueue(id)) === queueOf(V4)) migrated.push(id);
+    expect(migrated.length).toBeGreaterThan(0);
+    expect(await kube.versions('order')).toEqual(expect.arrayContaining([V3, V4]));
+
+    // The queued deployment ran next, from v3 (an aborted version is never the previous one); it is
+    // nonmigratory, so v3 stays until its last order ends.
+    await expect(page.getByText(new RegExp(`current version ${V5} \\(#\\d+\\)`))).toBeVisible({ timeout: 120_000 });
+    const afterAbort = await startRoutedTo(orders, 'order-after-abort', queueOf(V5), { count: 3 });
+    for (const id of afterAbort) expect(await orders.taskQueue(id)).toBe(queueOf(V5));
+    expect(await kube.versions('order')).toContain(V3);
+  });
+
+  test('5. nonmigratory: the cleanup removes v3 when its last order ends', async ({ system, kube, orders, page, snap }) => {
+    const stillOnV3: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const id = `order-${20 + i}`;
+      if ((await orders.taskQueue(id)) === queueOf(V3)) stillOnV3.push(id);
+    }
+    for (const id of ['order-10', 'order-11', 'order-12']) stillOnV3.push(id);
+    expect(stillOnV3.length).toBeGreaterThan(0);
+    for (const id of stillOnV3) {
+      expect(await orders.taskQueue(id)).toBe(queueOf(V3));
+      await orders.ship(id);
+    }
+    await expect.poll(() => orders.running(queueOf(V3)), { timeout: 60_000 }).toBe(0);
+    await expect.poll(() => kube.versions('order'), { timeout: 120_000 }).not.toContain(V3);
+    await expect.poll(async () => (await findVersionFlag(system.env, 'order', V3))?.archived, { timeout: 60_000 }).toBe(true);
+    await openApp(page, '/diachronic');
+    await expect(page.getByRole('link', { name: 'order', exact: true })).toBeVisible();
+    await snap(page, '10-deployments-page');
+  });
+});
