@@ -10,7 +10,7 @@ function isListLive(response: DeploymentListResponse): boolean {
   );
 }
 
-/** The catalog-wide list for the given server-side filters, refreshed with backoff while anything runs. */
+/** The catalog-wide list for the given server-side filters, refreshed with backoff while anything runs, each minute otherwise. */
 export function useDeployments(query: DeploymentListQuery) {
   const api = useApi(diachronicApiRef);
   const key = JSON.stringify(query);
@@ -19,5 +19,6 @@ export function useDeployments(query: DeploymentListQuery) {
     shouldPoll: isListLive,
     minIntervalMs: 5000,
     maxIntervalMs: 60000,
+    idleIntervalMs: 60000,
   });
 }

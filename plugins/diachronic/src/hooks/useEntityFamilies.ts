@@ -13,12 +13,16 @@ export function isFamiliesLive(response: EntityFamiliesResponse): boolean {
   );
 }
 
-/** The current entity's families, refreshed with backoff while a deployment runs. */
+/**
+ * The current entity's families, refreshed with backoff while a deployment runs, and every 15 s while
+ * none does, so a deployment started by a webhook shows up without a reload.
+ */
 export function useEntityFamilies(options: Omit<PollingOptions<EntityFamiliesResponse>, 'shouldPoll'> = {}) {
   const { entity } = useEntity();
   const api = useApi(diachronicApiRef);
   const { kind, namespace, name } = getCompoundEntityRef(entity);
   return usePolledAsync(() => api.getEntityFamilies({ kind, namespace, name }), [api, kind, namespace, name], {
+    idleIntervalMs: 15000,
     ...options,
     shouldPoll: isFamiliesLive,
   });

@@ -69,4 +69,30 @@ describe('usePolledAsync', () => {
     expect(result.current.error).toBeUndefined();
     expect(result.current.value).toEqual({ phase: 'completed' });
   });
+
+  it('loads a settled value again at the idle interval and polls fast once it turns live', async () => {
+    let answer: Value = { phase: 'none' };
+    const load = jest.fn(async () => answer);
+    const { result } = renderHook(() =>
+      usePolledAsync(load, [], {
+        shouldPoll: v => v.phase === 'rolling_out',
+        minIntervalMs: 1000,
+        idleIntervalMs: 15000,
+      }),
+    );
+    await flush();
+    expect(load).toHaveBeenCalledTimes(1);
+    await flush(14999);
+    expect(load).toHaveBeenCalledTimes(1);
+    await flush(1);
+    expect(load).toHaveBeenCalledTimes(2);
+
+    answer = { phase: 'rolling_out', n: 1 };
+    await flush(15000);
+    expect(result.current.value).toEqual({ phase: 'rolling_out', n: 1 });
+    answer = { phase: 'rolling_out', n: 2 };
+    await flush(1000);
+    expect(load).toHaveBeenCalledTimes(4);
+    expect(result.current.value).toEqual({ phase: 'rolling_out', n: 2 });
+  });
 });

@@ -8,6 +8,11 @@ export interface PollingOptions<T> {
   minIntervalMs?: number;
   /** The delay doubles while nothing changes (or loading fails), up to this. */
   maxIntervalMs?: number;
+  /**
+   * While `shouldPoll` says the value is settled, load again this often anyway (something may start it
+   * elsewhere, such as a webhook); unset, a settled value is not loaded again.
+   */
+  idleIntervalMs?: number;
 }
 
 export interface PolledAsyncState<T> {
@@ -28,7 +33,7 @@ export interface PolledAsyncState<T> {
 export function usePolledAsync<T>(
   load: () => Promise<T>,
   deps: DependencyList,
-  { shouldPoll, minIntervalMs = 2000, maxIntervalMs = 30000 }: PollingOptions<T>,
+  { shouldPoll, minIntervalMs = 2000, maxIntervalMs = 30000, idleIntervalMs }: PollingOptions<T>,
 ): PolledAsyncState<T> {
   const state = useAsyncRetry(load, deps);
   const [last, setLast] = useState<{ value: T; text: string }>();
@@ -46,13 +51,14 @@ export function usePolledAsync<T>(
     // eslint-disable-next-line react-hooks/exhaustive-deps -- `last` is only compared, re-running on it would double the backoff
   }, [state.loading, state.value, state.error, minIntervalMs, maxIntervalMs]);
 
-  const polling = !state.loading && last !== undefined && shouldPoll(last.value);
+  const live = last !== undefined && shouldPoll(last.value);
+  const polling = !state.loading && last !== undefined && (live || idleIntervalMs !== undefined);
   const { retry } = state;
   useEffect(() => {
     if (!polling) return undefined;
-    const timer = setTimeout(retry, delay.current);
+    const timer = setTimeout(retry, live ? delay.current : idleIntervalMs);
     return () => clearTimeout(timer);
-  }, [polling, retry, last, state.error]);
+  }, [polling, live, idleIntervalMs, retry, last, state.error]);
 
   return {
     value: last?.value,

@@ -108,6 +108,8 @@ describe('DeploymentsPage', () => {
     await render(fakeApi({ listDeployments }));
     expect((await screen.findAllByText(/Temporal is unreachable/)).length).toBeGreaterThan(0);
     await userEvent.click(screen.getByRole('button', { name: 'Retry' }));
-    expect(await screen.findByRole('link', { name: 'order' })).toBeInTheDocument();
+    await waitFor(() => expect(listDeployments).toHaveBeenCalledTimes(2));
+    expect(await screen.findByText('billing')).toBeInTheDocument();
+    expect(screen.queryByText(/Temporal is unreachable/)).not.toBeInTheDocument();
   });
 });
