@@ -15,6 +15,7 @@ export default defineConfig({
   reporter: [['list'], ['./support/timings-reporter.ts']],
   use: {
     viewport: { width: 1440, height: 1000 },
+    actionTimeout: 60_000,
     screenshot: 'only-on-failure',
     trace: 'retain-on-failure',
     launchOptions: {

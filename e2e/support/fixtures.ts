@@ -77,7 +77,7 @@ export async function openRolloutTab(page: Page, component: string): Promise<voi
 
 /** The live percentage the running deployment's progress bar shows. */
 export async function livePercentShown(page: Page): Promise<number | undefined> {
-  const bar = page.getByRole('progressbar', { name: 'live percentage' });
+  const bar = page.getByRole('progressbar', { name: 'live percentage', exact: true });
   if (!(await bar.isVisible())) return undefined;
   return Number(await bar.getAttribute('aria-valuenow'));
 }

@@ -69,6 +69,11 @@ export class Orders {
     ).length;
   }
 
+  /** The status of Diachronic's deployment workflow for a version: RUNNING, COMPLETED, … */
+  async deploymentStatus(family: string, versionId: string): Promise<string> {
+    return (await this.client.workflow.getHandle(`diachronic/${family}/${versionId}`).describe()).status.name;
+  }
+
   async running(taskQueue: string): Promise<number> {
     const { count } = await this.client.workflow.count(`TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'`);
     return count;

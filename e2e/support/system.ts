@@ -21,8 +21,7 @@ export const DIACHRONIC_TASK_QUEUE = 'diachronic-ci';
 
 // The scripts read DIACHRONIC_STATE_DIR when they are first imported.
 process.env.DIACHRONIC_STATE_DIR = stateDir;
-const services = await import('../../scripts/lib/services.mjs');
-const { appProcesses } = await import('../../scripts/lib/apps.mjs');
+const servicesModule = () => import('../../scripts/lib/services.mjs');
 
 /** Fast loops so that a rollout, a migration and a cleanup take seconds, not minutes. */
 const fastSettings: Record<string, Record<string, string>> = {
@@ -75,7 +74,8 @@ export class DiachronicSystem {
     rmSync(stateDir, { recursive: true, force: true });
     rmSync(logDir, { recursive: true, force: true });
     mkdirSync(logDir, { recursive: true });
-    const { env, started } = await services.startServices();
+    const { appProcesses } = await import('../../scripts/lib/apps.mjs');
+    const { env, started } = await (await servicesModule()).startServices();
     const system = new DiachronicSystem(env as Record<string, string>, started);
     try {
       for (const app of appProcesses(rootDir)) {
@@ -193,16 +193,16 @@ export class DiachronicSystem {
   }
 
   async stopService(name: 'unleash'): Promise<void> {
-    await services.stopServices([name]);
+    await (await servicesModule()).stopServices([name]);
   }
 
   async startService(name: 'unleash'): Promise<void> {
-    await services.startServices([name]);
+    await (await servicesModule()).startServices([name]);
   }
 
   async stop(): Promise<void> {
     await Promise.all([...this.children.keys()].map(name => this.kill(name, 'SIGTERM')));
     await this.connection?.close();
-    await services.stopServices(this.startedServices);
+    await (await servicesModule()).stopServices(this.startedServices);
   }
 }

@@ -115,12 +115,13 @@ test.describe.serial('the order family', () => {
     await expect.poll(() => kube.versions('order'), { timeout: 120_000 }).toEqual([V2]);
     await expect.poll(async () => (await findVersionFlag(system.env, 'order', V1))?.archived, { timeout: 60_000 }).toBe(true);
 
+    await expect.poll(() => orders.deploymentStatus('order', V2)).toBe('COMPLETED');
     await page.reload();
     await expect(page.getByText(new RegExp(`current version ${V2} \\(#\\d+\\)`))).toBeVisible();
     const history = page.getByRole('row').filter({ hasText: V2 }).filter({ hasText: 'Completed' });
     await expect(history.first()).toBeVisible();
-    await history.first().getByRole('button', { name: 'Events' }).click();
-    await expect(page.getByText(/promote\s+by user:default\/guest/)).toBeVisible();
+    await history.first().getByRole('button', { name: /detail panel/i }).click();
+    await expect(page.getByText(/promote\s+by user:default\/guest/).first()).toBeVisible();
     await snap(page, '05-promoted-history');
     await system.kill(`order-${V1}`, 'SIGTERM');
   });
@@ -221,7 +222,7 @@ test.describe.serial('the order family', () => {
 
     // The queued deployment ran next, from v3 (an aborted version is never the previous one); it is
     // nonmigratory, so v3 stays until its last order ends.
-    await expect(page.getByText(new RegExp(`current version ${V5} \\(#\\d+\\)`))).toBeVisible({ timeout: 120_000 });
+    await expect.poll(() => orders.deploymentStatus('order', V5), { timeout: 180_000 }).toBe('COMPLETED');
     const afterAbort = await startRoutedTo(orders, 'order-after-abort', queueOf(V5), { count: 3 });
     for (const id of afterAbort) expect(await orders.taskQueue(id)).toBe(queueOf(V5));
     expect(await kube.versions('order')).toContain(V3);

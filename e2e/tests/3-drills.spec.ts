@@ -3,12 +3,15 @@
  * of a migration, Unleash down for 30 s in the middle of a rollout, and a forged webhook.
  */
 import { Client } from '@temporalio/client';
+import { diachronicApi, guestToken } from '../support/backstage';
 import { expect, livePercentShown, openRolloutTab, test } from '../support/fixtures';
 import { sendDeploymentStatus, shaFor, type RolloutStep } from '../support/github';
-import { startOrder, startRoutedTo } from '../support/orders';
+import type { KubeDeployments } from '../support/kube';
+import { startOrder, startRoutedTo, type Orders } from '../support/orders';
+import type { DiachronicSystem } from '../support/system';
 
 const REPOSITORY = 'diachronic-ci/orders';
-const V5 = 'e555555';
+const BASE = '0d0d0d0';
 const V6 = 'f666666';
 const V7 = 'a7a7a7a';
 const queueOf = (versionId: string) => `order@${versionId}`;
@@ -19,6 +22,22 @@ const steps: RolloutStep[] = [
   { percent: 100, pauseMs: 0 },
 ];
 
+/**
+ * The live version of the order family: the story's last one, or, when the drills run on a system of
+ * their own (Playwright restarts it after a failure), one deployed here.
+ */
+async function liveOrderVersion(system: DiachronicSystem, kube: KubeDeployments, orders: Orders): Promise<string> {
+  const token = await guestToken();
+  const families = async () => (await diachronicApi(token, 'GET', '/entity/default/component/orders/families')).body;
+  const live = (await families()).families[0].versions.find((v: { status: string }) => v.status === 'live');
+  if (live) return live.versionId;
+  await kube.create('order', BASE);
+  await system.startOrderWorker('v2', BASE);
+  await sendDeploymentStatus(system.env.GITHUB_WEBHOOK_SECRET, { repository: REPOSITORY, sha: shaFor(BASE), family: 'order' });
+  await startRoutedTo(orders, 'drill-base', queueOf(BASE), { count: 0 });
+  return BASE;
+}
+
 test.describe.serial('fault drills', () => {
   test('8a. the Diachronic worker killed mid-migration: every order migrates exactly once', async ({
     page,
@@ -27,7 +46,8 @@ test.describe.serial('fault drills', () => {
     orders,
     snap,
   }) => {
-    const onV5 = await startRoutedTo(orders, 'drill-worker', queueOf(V5), { count: 20 });
+    const old = await liveOrderVersion(system, kube, orders);
+    const onOld = await startRoutedTo(orders, 'drill-worker', queueOf(old), { count: 20 });
     await kube.create('order', V6);
     await system.startOrderWorker('v2', V6);
     await sendDeploymentStatus(system.env.GITHUB_WEBHOOK_SECRET, {
@@ -39,18 +59,18 @@ test.describe.serial('fault drills', () => {
     });
     await openRolloutTab(page, 'orders');
     await expect(page.getByTestId('migration')).toContainText(/[1-9]\d* signaled/, { timeout: 120_000 });
-    expect(await orders.running(queueOf(V5))).toBeGreaterThan(0);
+    expect(await orders.running(queueOf(old))).toBeGreaterThan(0);
 
     await system.kill('worker', 'SIGKILL');
     await new Promise(r => setTimeout(r, 5000));
     await system.restart('worker');
 
-    for (const id of onV5) {
+    for (const id of onOld) {
       await expect.poll(() => orders.taskQueue(id), { timeout: 180_000 }).toBe(queueOf(V6));
       expect(await orders.migrateSignals(id)).toBe(1);
     }
-    await expect.poll(() => orders.running(queueOf(V5)), { timeout: 60_000 }).toBe(0);
-    await expect.poll(() => kube.versions('order'), { timeout: 120_000 }).not.toContain(V5);
+    await expect.poll(() => orders.running(queueOf(old)), { timeout: 60_000 }).toBe(0);
+    await expect.poll(() => kube.versions('order'), { timeout: 120_000 }).not.toContain(old);
     await snap(page, '12-worker-restarted');
   });
 
@@ -61,6 +81,7 @@ test.describe.serial('fault drills', () => {
     orders,
     snap,
   }) => {
+    const onV6 = await startRoutedTo(orders, 'drill-unleash-before', queueOf(V6), { count: 5 });
     await kube.create('order', V7);
     await system.startOrderWorker('v2', V7);
     await sendDeploymentStatus(system.env.GITHUB_WEBHOOK_SECRET, {
@@ -77,12 +98,12 @@ test.describe.serial('fault drills', () => {
     await new Promise(r => setTimeout(r, 30_000));
     await system.startService('unleash');
 
+    await expect.poll(() => orders.deploymentStatus('order', V7), { timeout: 180_000 }).toBe('COMPLETED');
     await page.reload();
-    await expect(page.getByText(new RegExp(`current version ${V7} \\(#\\d+\\)`))).toBeVisible({ timeout: 180_000 });
-    const client = new Client({ connection: await system.temporal(), namespace: system.env.TEMPORAL_NAMESPACE });
-    const deployment = await client.workflow.getHandle(`diachronic/order/${V7}`).describe();
-    expect(deployment.status.name).toBe('COMPLETED');
-    await expect.poll(() => kube.versions('order'), { timeout: 120_000 }).toEqual([V7]);
+    await expect(page.getByRole('row').filter({ hasText: V7 }).filter({ hasText: 'Completed' }).first()).toBeVisible();
+    // Nothing lost: the orders the previous drill moved to v6 all moved on to v7, and v6 was retired.
+    for (const id of onV6) await expect.poll(() => orders.taskQueue(id), { timeout: 120_000 }).toBe(queueOf(V7));
+    await expect.poll(() => kube.versions('order'), { timeout: 120_000 }).not.toContain(V6);
     const after = await startRoutedTo(orders, 'drill-unleash', queueOf(V7), { count: 2 });
     for (const id of after) expect(await orders.taskQueue(id)).toBe(queueOf(V7));
     await snap(page, '13-unleash-restarted');
