@@ -74,6 +74,13 @@ export class Orders {
     return (await this.client.workflow.getHandle(`diachronic/${family}/${versionId}`).describe()).status.name;
   }
 
+  async runningIds(taskQueue: string): Promise<string[]> {
+    const ids: string[] = [];
+    const query = `TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'`;
+    for await (const run of this.client.workflow.list({ query })) ids.push(run.workflowId);
+    return ids;
+  }
+
   async running(taskQueue: string): Promise<number> {
     const { count } = await this.client.workflow.count(`TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'`);
     return count;

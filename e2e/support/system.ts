@@ -90,7 +90,9 @@ export class DiachronicSystem {
       await system.waitForPollers(DIACHRONIC_TASK_QUEUE);
       await waitFor('the signaler', async () => (await fetch(`${SIGNALER_URL}/healthz`)).ok, 60_000);
       await waitFor('the Backstage backend', async () => (await fetch(`${BACKSTAGE_URL}/.backstage/health/v1/readiness`)).ok, 180_000);
-      await waitFor('the catalog to hold the example entities', () => system.catalogHas(['orders', 'billing']), 120_000);
+      // Sign-in resolves the guest's groups from the catalog: it must hold the user before any test signs in.
+      const entities = ['component/default/orders', 'component/default/billing', 'user/default/guest'];
+      await waitFor('the catalog to hold the example entities', () => system.catalogHas(entities), 120_000);
       await waitFor('the Backstage app', async () => (await fetch(APP_URL)).ok, 300_000);
     } catch (error) {
       await system.stop();
@@ -99,16 +101,16 @@ export class DiachronicSystem {
     return system;
   }
 
-  /** Whether the catalog has processed these components (read as the guest user). */
-  private async catalogHas(components: string[]): Promise<boolean> {
+  /** Whether the catalog has processed these entities (`kind/namespace/name`, read as the guest user). */
+  private async catalogHas(entities: string[]): Promise<boolean> {
     const auth = await fetch(`${BACKSTAGE_URL}/api/auth/guest/refresh?env=development`, {
       headers: { 'X-Requested-With': 'XMLHttpRequest' },
     });
     if (!auth.ok) return false;
     const { backstageIdentity } = (await auth.json()) as { backstageIdentity: { token: string } };
     const found = await Promise.all(
-      components.map(async name => {
-        const response = await fetch(`${BACKSTAGE_URL}/api/catalog/entities/by-name/component/default/${name}`, {
+      entities.map(async entity => {
+        const response = await fetch(`${BACKSTAGE_URL}/api/catalog/entities/by-name/${entity}`, {
           headers: { Authorization: `Bearer ${backstageIdentity.token}` },
         });
         return response.ok;

@@ -229,17 +229,12 @@ test.describe.serial('the order family', () => {
   });
 
   test('5. nonmigratory: the cleanup removes v3 when its last order ends', async ({ system, kube, orders, page, snap }) => {
-    const stillOnV3: string[] = [];
-    for (let i = 0; i < 10; i++) {
-      const id = `order-${20 + i}`;
-      if ((await orders.taskQueue(id)) === queueOf(V3)) stillOnV3.push(id);
-    }
-    for (const id of ['order-10', 'order-11', 'order-12']) stillOnV3.push(id);
+    // v5 did not migrate anything: what v4 did not take before the abort still runs on v3, and v3 stays.
+    const stillOnV3 = await orders.runningIds(queueOf(V3));
     expect(stillOnV3.length).toBeGreaterThan(0);
-    for (const id of stillOnV3) {
-      expect(await orders.taskQueue(id)).toBe(queueOf(V3));
-      await orders.ship(id);
-    }
+    await new Promise(r => setTimeout(r, 5000));
+    expect(await kube.versions('order')).toContain(V3);
+    for (const id of stillOnV3) await orders.ship(id);
     await expect.poll(() => orders.running(queueOf(V3)), { timeout: 60_000 }).toBe(0);
     await expect.poll(() => kube.versions('order'), { timeout: 120_000 }).not.toContain(V3);
     await expect.poll(async () => (await findVersionFlag(system.env, 'order', V3))?.archived, { timeout: 60_000 }).toBe(true);

@@ -74,7 +74,11 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
     startedAt: now(),
     events: [],
   };
-  const control = { promoted: false, aborting: false, rolloutRunning: false };
+  const control: { promoted: boolean; aborting: boolean; rolloutRunning: boolean; override?: { who: string; percent: number } } = {
+    promoted: false,
+    aborting: false,
+    rolloutRunning: false,
+  };
   let rollout: ChildWorkflowHandle<typeof diachronicRollout> | undefined;
   let migration: ChildWorkflowHandle<typeof diachronicMigration> | undefined;
   const work = new CancellationScope();
@@ -132,6 +136,7 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
       exclusive(async () => {
         await flagActivities.setLivePercent({ flag: state.version!.flag, expected: undefined, percent });
         state.livePercent = percent;
+        control.override = { who: actor.who, percent };
         record(actor, 'override', `live set to ${percent}%`);
         publish();
         // The rollout sees the change at once and stops itself; the migration sweeps at the new percentage.
@@ -269,9 +274,13 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
       rolloutResult = await rollout.result();
       control.rolloutRunning = false;
       if (rolloutResult.outcome === 'overridden') {
-        const by = rolloutResult.changedBy ? ` by ${rolloutResult.changedBy}` : '';
+        // An override through Diachronic writes the flag with Diachronic's own Unleash token: Unleash's event
+        // log names that token, so the person who asked is named instead.
+        const changedBy =
+          control.override?.percent === rolloutResult.seen ? control.override.who : rolloutResult.changedBy;
+        const by = changedBy ? ` by ${changedBy}` : '';
         record(
-          { who: rolloutResult.changedBy ?? 'unknown' },
+          { who: changedBy ?? 'unknown' },
           'rollout stopped',
           `live percentage changed${by} from ${rolloutResult.expected}% to ${rolloutResult.seen}%; the rollout stopped itself`,
         );

@@ -146,8 +146,12 @@ describe('deployments against real Temporal, Unleash and kube-apiserver', () => 
       return state.events.find(event => event.action === 'rollout stopped') ? state : undefined;
     });
     expect(overridden.phase).toBe('migrating');
-    expect(overridden.reason).toMatch(/^overridden by .+: 70%$/);
-    expect(overridden.events.find(event => event.action === 'rollout stopped')?.detail).toMatch(/from 10% to 70%/);
+    // Named after who asked Diachronic, not after the Unleash token Diachronic wrote the flag with.
+    expect(overridden.reason).toBe('overridden by user:default/ops: 70%');
+    expect(overridden.events.find(event => event.action === 'rollout stopped')).toMatchObject({
+      who: 'user:default/ops',
+      detail: expect.stringMatching(/from 10% to 70%/),
+    });
     expect(await h.versionFlags.getVersion(family, v2)).toMatchObject({ livePercent: 70 });
     // The old version keeps its worker while routing still sends 30% of new workflows there.
     await expectRefused(
@@ -162,6 +166,28 @@ describe('deployments against real Temporal, Unleash and kube-apiserver', () => 
     expect(await h.versionFlags.getVersion(family, v1)).toMatchObject({ archived: true });
     h.recordHistory('deployment-overridden', workflowIds.deployment(family, v2));
     h.recordHistory('rollout-overridden', workflowIds.rollout(family, v2));
+  });
+
+  it('a change made in Unleash, outside Diachronic: the rollout stops itself and names who made it', async () => {
+    const family = uniqueFamily();
+    await deployInitial(family);
+    const v2 = uniqueVersionId();
+    const options = fastOptions({
+      migratory: false,
+      schedule: [{ percent: 10, pauseMs: 4000 }, { percent: 50, pauseMs: 4000 }, { percent: 100, pauseMs: 0 }],
+    });
+    await h.deploy(h.request(family, v2, options));
+    const rolling = await waitFor('the first step', async () => {
+      const state = await h.state(family, v2);
+      return state.step?.percent === 10 ? state : undefined;
+    });
+    // Someone sets 30% with the Unleash admin API directly.
+    await h.versionFlags.setLivePercent({ flag: rolling.version!.flag }, { expected: 10, percent: 30 });
+
+    const done = await h.waitForPhase(family, v2, ['overridden']);
+    expect(done.reason).toMatch(/^overridden by \S+: 30%$/);
+    expect(done.reason).not.toContain('unknown');
+    expect(await h.versionFlags.getVersion(family, v2)).toMatchObject({ livePercent: 30 });
   });
 
   it('pause holds the schedule and resume continues it', async () => {
