@@ -156,7 +156,7 @@ test.describe.serial('the order family', () => {
     await snap(page, '06-override-dialog');
     await dialog.getByRole('button', { name: 'Set 100%' }).click();
 
-    await expect(page.getByTestId('reason').first()).toContainText(/overridden by .+: 100%/);
+    await expect(page.getByTestId('reason').first()).toHaveText('overridden by user:default/guest: 100%');
     for (const id of running) {
       await expect.poll(() => orders.taskQueue(id), { timeout: 120_000 }).toBe(queueOf(V3));
     }
@@ -192,6 +192,7 @@ test.describe.serial('the order family', () => {
       repository: REPOSITORY,
       sha: shaFor(V5),
       family: 'order',
+      dark: true,
       migratory: false,
       schedule: [{ percent: 50, pauseMs: 3000 }, { percent: 100, pauseMs: 0 }],
     });
@@ -220,11 +221,19 @@ test.describe.serial('the order family', () => {
     expect(migrated.length).toBeGreaterThan(0);
     expect(await kube.versions('order')).toEqual(expect.arrayContaining([V3, V4]));
 
-    // The queued deployment ran next, from v3 (an aborted version is never the previous one); it is
-    // nonmigratory, so v3 stays until its last order ends.
+    await expect(page.getByRole('progressbar', { name: `live percentage of ${V4}` })).toHaveAttribute('aria-valuenow', '0');
+
+    // The queued deployment runs next, from v3 (an aborted version is never the previous one). It waits
+    // dark, so new starts go to the old version meanwhile.
+    await expect(page.getByText(`Dark: only test traffic (isTest) reaches ${V5}`)).toBeVisible();
+    const whileDark = await startRoutedTo(orders, 'order-after-abort', queueOf(V3), { count: 3 });
+    for (const id of whileDark) expect(await orders.taskQueue(id)).toBe(queueOf(V3));
+
+    // Promoted, it rolls out; it is nonmigratory, so v3 stays until its last order ends.
+    await page.getByRole('button', { name: 'Promote' }).click();
     await expect.poll(() => orders.deploymentStatus('order', V5), { timeout: 180_000 }).toBe('COMPLETED');
-    const afterAbort = await startRoutedTo(orders, 'order-after-abort', queueOf(V5), { count: 3 });
-    for (const id of afterAbort) expect(await orders.taskQueue(id)).toBe(queueOf(V5));
+    const afterRollout = await startRoutedTo(orders, 'order-v5', queueOf(V5), { count: 3 });
+    for (const id of afterRollout) expect(await orders.taskQueue(id)).toBe(queueOf(V5));
     expect(await kube.versions('order')).toContain(V3);
   });
 
