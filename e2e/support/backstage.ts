@@ -6,7 +6,9 @@ export async function guestToken(): Promise<string> {
     headers: { 'X-Requested-With': 'XMLHttpRequest' },
   });
   if (!response.ok) throw new Error(`guest sign-in answered ${response.status}`);
-  const body = (await response.json()) as { backstageIdentity: { token: string } };
+  const body = (await response.json()) as {
+    backstageIdentity: { token: string };
+  };
   return body.backstageIdentity.token;
 }
 
@@ -18,8 +20,14 @@ export async function diachronicApi(
 ): Promise<{ status: number; body: any }> {
   const response = await fetch(`${BACKSTAGE_URL}/api/diachronic${path}`, {
     method,
-    headers: { Authorization: `Bearer ${token}`, ...(body !== undefined && { 'Content-Type': 'application/json' }) },
+    headers: {
+      Authorization: `Bearer ${token}`,
+      ...(body !== undefined && { 'Content-Type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  return { status: response.status, body: await response.json().catch(() => undefined) };
+  return {
+    status: response.status,
+    body: await response.json().catch(() => undefined),
+  };
 }

@@ -52,7 +52,10 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   snap: async ({}, use) => {
     mkdirSync(screenshotDir, { recursive: true });
     await use(async (page, name) => {
-      await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
+      await page.screenshot({
+        path: join(screenshotDir, `${name}.png`),
+        fullPage: true,
+      });
     });
   },
 });
@@ -72,12 +75,17 @@ export async function openApp(page: Page, path: string): Promise<void> {
 /** The Rollout tab of a catalog component. */
 export async function openRolloutTab(page: Page, component: string): Promise<void> {
   await openApp(page, `/catalog/default/component/${component}/rollout`);
-  await expect(page.getByText(/^Family /).first()).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByText(/^Family /).first()).toBeVisible({
+    timeout: 60_000,
+  });
 }
 
 /** The live percentage the running deployment's progress bar shows. */
 export async function livePercentShown(page: Page): Promise<number | undefined> {
-  const bar = page.getByRole('progressbar', { name: 'live percentage', exact: true });
+  const bar = page.getByRole('progressbar', {
+    name: 'live percentage',
+    exact: true,
+  });
   if (!(await bar.isVisible())) return undefined;
   return Number(await bar.getAttribute('aria-valuenow'));
 }

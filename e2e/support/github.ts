@@ -46,7 +46,9 @@ export async function sendDeploymentStatus(
     repository: { full_name: delivery.repository },
     sender: { login: delivery.sender ?? 'octocat' },
   });
-  const signature = createHmac('sha256', forgedSignature ? 'not-the-secret' : secret).update(body).digest('hex');
+  const signature = createHmac('sha256', forgedSignature ? 'not-the-secret' : secret)
+    .update(body)
+    .digest('hex');
   const response = await fetch(`${BACKSTAGE_URL}/api/diachronic/webhooks/github`, {
     method: 'POST',
     headers: {
@@ -57,5 +59,8 @@ export async function sendDeploymentStatus(
     },
     body,
   });
-  return { status: response.status, body: await response.json().catch(() => undefined) };
+  return {
+    status: response.status,
+    body: await response.json().catch(() => undefined),
+  };
 }

@@ -16,8 +16,13 @@ export class KubeDeployments {
   }
 
   async ensureNamespace(): Promise<void> {
-    const existing = await this.core.listNamespace({ fieldSelector: `metadata.name=${this.namespace}` });
-    if (existing.items.length === 0) await this.core.createNamespace({ body: { metadata: { name: this.namespace } } });
+    const existing = await this.core.listNamespace({
+      fieldSelector: `metadata.name=${this.namespace}`,
+    });
+    if (existing.items.length === 0)
+      await this.core.createNamespace({
+        body: { metadata: { name: this.namespace } },
+      });
   }
 
   async create(family: string, versionId: string): Promise<void> {
@@ -31,7 +36,14 @@ export class KubeDeployments {
           selector: { matchLabels: labels },
           template: {
             metadata: { labels },
-            spec: { containers: [{ name: 'worker', image: `registry.example/${family}-worker:${versionId}` }] },
+            spec: {
+              containers: [
+                {
+                  name: 'worker',
+                  image: `registry.example/${family}-worker:${versionId}`,
+                },
+              ],
+            },
           },
         },
       },

@@ -29,7 +29,10 @@ export async function startRoutedTo(
   const deadline = Date.now() + timeoutMs;
   for (let probe = 1; ; probe++) {
     const id = `${prefix}-probe-${probe}`;
-    const started = await startOrder(id, { isTest }).then(() => true, () => false);
+    const started = await startOrder(id, { isTest }).then(
+      () => true,
+      () => false,
+    );
     if (started && (await orders.taskQueue(id)) === taskQueue) break;
     if (Date.now() > deadline) throw new Error(`no ${prefix} order reached ${taskQueue} within ${timeoutMs} ms`);
     await new Promise(r => setTimeout(r, 250));
@@ -54,14 +57,20 @@ export class Orders {
   /** How many runs the order has had: 1 + the number of times it migrated. */
   async runs(workflowId: string): Promise<number> {
     let count = 0;
-    for await (const _ of this.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) count++;
+    for await (const _ of this.client.workflow.list({
+      query: `WorkflowId = '${workflowId}'`,
+    }))
+      count++;
     return count;
   }
 
   /** How many migrate signals the order's first run received. */
   async migrateSignals(workflowId: string): Promise<number> {
     const runs = [];
-    for await (const run of this.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) runs.push(run);
+    for await (const run of this.client.workflow.list({
+      query: `WorkflowId = '${workflowId}'`,
+    }))
+      runs.push(run);
     runs.sort((a, b) => a.startTime.getTime() - b.startTime.getTime());
     const history = await this.client.workflow.getHandle(workflowId, runs[0].runId).fetchHistory();
     return (history.events ?? []).filter(

@@ -25,7 +25,10 @@ const servicesModule = () => import('../../scripts/lib/services.mjs');
 
 /** Fast loops so that a rollout, a migration and a cleanup take seconds, not minutes. */
 const fastSettings: Record<string, Record<string, string>> = {
-  worker: { DIACHRONIC_ROUTER_REFRESH_MS: '1000', DIACHRONIC_LOG_LEVEL: 'WARN' },
+  worker: {
+    DIACHRONIC_ROUTER_REFRESH_MS: '1000',
+    DIACHRONIC_LOG_LEVEL: 'WARN',
+  },
   signaler: { SIGNALER_REFRESH_INTERVAL_MS: '1000' },
   backstage: {
     APP_CONFIG_diachronic_deploymentDefaults_sweepIntervalMs: '2000',
@@ -64,10 +67,7 @@ export class DiachronicSystem {
   private readonly children = new Map<string, ChildProcess>();
   private connection?: Connection;
 
-  private constructor(
-    readonly env: Record<string, string>,
-    private readonly startedServices: string[],
-  ) {}
+  private constructor(readonly env: Record<string, string>, private readonly startedServices: string[]) {}
 
   /** Starts everything from a fresh state folder and waits until the app answers. */
   static async start(): Promise<DiachronicSystem> {
@@ -89,7 +89,11 @@ export class DiachronicSystem {
       }
       await system.waitForPollers(DIACHRONIC_TASK_QUEUE);
       await waitFor('the signaler', async () => (await fetch(`${SIGNALER_URL}/healthz`)).ok, 60_000);
-      await waitFor('the Backstage backend', async () => (await fetch(`${BACKSTAGE_URL}/.backstage/health/v1/readiness`)).ok, 180_000);
+      await waitFor(
+        'the Backstage backend',
+        async () => (await fetch(`${BACKSTAGE_URL}/.backstage/health/v1/readiness`)).ok,
+        180_000,
+      );
       // Sign-in resolves the guest's groups from the catalog: it must hold the user before any test signs in.
       const entities = ['component/default/orders', 'component/default/billing', 'user/default/guest'];
       await waitFor('the catalog to hold the example entities', () => system.catalogHas(entities), 120_000);
@@ -107,7 +111,9 @@ export class DiachronicSystem {
       headers: { 'X-Requested-With': 'XMLHttpRequest' },
     });
     if (!auth.ok) return false;
-    const { backstageIdentity } = (await auth.json()) as { backstageIdentity: { token: string } };
+    const { backstageIdentity } = (await auth.json()) as {
+      backstageIdentity: { token: string };
+    };
     const found = await Promise.all(
       entities.map(async entity => {
         const response = await fetch(`${BACKSTAGE_URL}/api/catalog/entities/by-name/${entity}`, {
@@ -120,7 +126,9 @@ export class DiachronicSystem {
   }
 
   async temporal(): Promise<Connection> {
-    this.connection ??= await Connection.connect({ address: this.env.TEMPORAL_ADDRESS });
+    this.connection ??= await Connection.connect({
+      address: this.env.TEMPORAL_ADDRESS,
+    });
     return this.connection;
   }
 

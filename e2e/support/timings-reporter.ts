@@ -11,7 +11,9 @@ export default class TimingsReporter implements Reporter {
   private readonly startedAt = Date.now();
 
   onTestEnd(test: TestCase, result: TestResult): void {
-    this.rows.push(`| ${test.titlePath().slice(2).join(' › ')} | ${result.status} | ${(result.duration / 1000).toFixed(1)} s |`);
+    this.rows.push(
+      `| ${test.titlePath().slice(2).join(' › ')} | ${result.status} | ${(result.duration / 1000).toFixed(1)} s |`,
+    );
   }
 
   onEnd(result: FullResult): void {

@@ -20,7 +20,9 @@ export async function findVersionFlag(
       headers: { Authorization: env.UNLEASH_ADMIN_TOKEN },
     });
     if (!response.ok) throw new Error(`Unleash feature search answered ${response.status}`);
-    const { features } = (await response.json()) as { features: { name: string }[] };
+    const { features } = (await response.json()) as {
+      features: { name: string }[];
+    };
     const flag = features.find(feature => feature.name.endsWith(`.${versionId}`));
     if (flag) return { name: flag.name, archived };
   }

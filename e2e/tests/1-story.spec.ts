@@ -4,17 +4,16 @@
  * nonmigratory rollout whose cleanup waits for the last old workflow.
  */
 import { expect, livePercentShown, openApp, openRolloutTab, test } from '../support/fixtures';
-import { sendDeploymentStatus, shaFor, type RolloutStep } from '../support/github';
+import type { RolloutStep } from '../support/github';
+import { orderDeploymentSucceeded, orderQueue, shipOrderWorker } from '../support/orderFamily';
 import { startOrder, startRoutedTo } from '../support/orders';
 import { findVersionFlag } from '../support/unleash';
 
-const REPOSITORY = 'diachronic-ci/orders';
 const V1 = 'a111111';
 const V2 = 'b222222';
 const V3 = 'c333333';
 const V4 = 'd444444';
 const V5 = 'e555555';
-const queueOf = (versionId: string) => `order@${versionId}`;
 
 /** Steps long enough for the tab's polling to show each one. */
 const visibleSteps: RolloutStep[] = [
@@ -30,14 +29,16 @@ const heldAt = (percent: number): RolloutStep[] => [
 ];
 
 test.describe.serial('the order family', () => {
-  test('1. initial deployment: v1 goes live at 100%, orders run on its queue', async ({ page, system, kube, orders, snap }) => {
-    await kube.create('order', V1);
-    await system.startOrderWorker('v1', V1);
+  test('1. initial deployment: v1 goes live at 100%, orders run on its queue', async ({
+    page,
+    system,
+    kube,
+    orders,
+    snap,
+  }) => {
+    await shipOrderWorker(system, kube, 'v1', V1);
 
-    const delivery = await sendDeploymentStatus(system.env.GITHUB_WEBHOOK_SECRET, {
-      repository: REPOSITORY,
-      sha: shaFor(V1),
-      family: 'order',
+    const delivery = await orderDeploymentSucceeded(system, V1, {
       migratory: true,
     });
     expect(delivery.status).toBe(202);
@@ -52,8 +53,10 @@ test.describe.serial('the order family', () => {
     expect(flag).toMatchObject({ archived: false });
 
     // The signaler answers 409 until its flag cache has the new version.
-    const started = await startRoutedTo(orders, 'order-1', queueOf(V1), { count: 2 });
-    for (const id of started) expect(await orders.taskQueue(id)).toBe(queueOf(V1));
+    const started = await startRoutedTo(orders, 'order-1', orderQueue(V1), {
+      count: 2,
+    });
+    for (const id of started) expect(await orders.taskQueue(id)).toBe(orderQueue(V1));
   });
 
   test('2. dark deploy and promote: test traffic first, then a stepped rollout, migration and cleanup', async ({
@@ -63,15 +66,11 @@ test.describe.serial('the order family', () => {
     orders,
     snap,
   }) => {
-    await kube.create('order', V2);
-    await system.startOrderWorker('v2', V2);
+    await shipOrderWorker(system, kube, 'v2', V2);
     const running = ['order-3', 'order-4', 'order-5', 'order-6', 'order-7', 'order-8'];
     for (const id of running) await startOrder(id);
 
-    const delivery = await sendDeploymentStatus(system.env.GITHUB_WEBHOOK_SECRET, {
-      repository: REPOSITORY,
-      sha: shaFor(V2),
-      family: 'order',
+    const delivery = await orderDeploymentSucceeded(system, V2, {
       dark: true,
       migratory: true,
       schedule: visibleSteps,
@@ -84,10 +83,10 @@ test.describe.serial('the order family', () => {
     await snap(page, '02-dark');
 
     // Test traffic reaches v2 once the signaler has seen the dark strategy; everyone else stays on v1.
-    const testOrders = await startRoutedTo(orders, 'order-test', queueOf(V2), { count: 3, isTest: true });
-    for (const id of testOrders) expect(await orders.taskQueue(id)).toBe(queueOf(V2));
+    const testOrders = await startRoutedTo(orders, 'order-test', orderQueue(V2), { count: 3, isTest: true });
+    for (const id of testOrders) expect(await orders.taskQueue(id)).toBe(orderQueue(V2));
     await startOrder('order-9');
-    expect(await orders.taskQueue('order-9')).toBe(queueOf(V1));
+    expect(await orders.taskQueue('order-9')).toBe(orderQueue(V1));
     running.push('order-9');
 
     await page.getByRole('button', { name: 'Promote' }).click();
@@ -109,18 +108,23 @@ test.describe.serial('the order family', () => {
 
     // Every running v1 order moved to v2 exactly once: two runs, the second on v2's queue.
     for (const id of running) {
-      await expect.poll(() => orders.taskQueue(id), { timeout: 120_000 }).toBe(queueOf(V2));
+      await expect.poll(() => orders.taskQueue(id), { timeout: 120_000 }).toBe(orderQueue(V2));
       expect(await orders.runs(id)).toBe(2);
     }
     await expect.poll(() => kube.versions('order'), { timeout: 120_000 }).toEqual([V2]);
-    await expect.poll(async () => (await findVersionFlag(system.env, 'order', V1))?.archived, { timeout: 60_000 }).toBe(true);
+    await expect
+      .poll(async () => (await findVersionFlag(system.env, 'order', V1))?.archived, { timeout: 60_000 })
+      .toBe(true);
 
     await expect.poll(() => orders.deploymentStatus('order', V2)).toBe('COMPLETED');
     await page.reload();
     await expect(page.getByText(new RegExp(`current version ${V2} \\(#\\d+\\)`))).toBeVisible();
     const history = page.getByRole('row').filter({ hasText: V2 }).filter({ hasText: 'Completed' });
     await expect(history.first()).toBeVisible();
-    await history.first().getByRole('button', { name: /detail panel/i }).click();
+    await history
+      .first()
+      .getByRole('button', { name: /detail panel/i })
+      .click();
     await expect(page.getByText(/promote\s+by user:default\/guest/).first()).toBeVisible();
     await snap(page, '05-promoted-history');
     await system.kill(`order-${V1}`, 'SIGTERM');
@@ -133,15 +137,11 @@ test.describe.serial('the order family', () => {
     orders,
     snap,
   }) => {
-    await kube.create('order', V3);
-    await system.startOrderWorker('v2', V3);
+    await shipOrderWorker(system, kube, 'v2', V3);
     const running = ['order-10', 'order-11', 'order-12'];
     for (const id of running) await startOrder(id);
 
-    await sendDeploymentStatus(system.env.GITHUB_WEBHOOK_SECRET, {
-      repository: REPOSITORY,
-      sha: shaFor(V3),
-      family: 'order',
+    await orderDeploymentSucceeded(system, V3, {
       migratory: true,
       schedule: heldAt(10),
     });
@@ -158,10 +158,12 @@ test.describe.serial('the order family', () => {
 
     await expect(page.getByTestId('reason').first()).toHaveText('overridden by user:default/guest: 100%');
     for (const id of running) {
-      await expect.poll(() => orders.taskQueue(id), { timeout: 120_000 }).toBe(queueOf(V3));
+      await expect.poll(() => orders.taskQueue(id), { timeout: 120_000 }).toBe(orderQueue(V3));
     }
     await expect.poll(() => kube.versions('order'), { timeout: 120_000 }).toEqual([V3]);
-    await expect.poll(async () => (await findVersionFlag(system.env, 'order', V2))?.archived, { timeout: 60_000 }).toBe(true);
+    await expect
+      .poll(async () => (await findVersionFlag(system.env, 'order', V2))?.archived, { timeout: 60_000 })
+      .toBe(true);
     await snap(page, '07-overridden');
     await system.kill(`order-${V2}`, 'SIGTERM');
   });
@@ -173,28 +175,23 @@ test.describe.serial('the order family', () => {
     orders,
     snap,
   }) => {
-    await kube.create('order', V4);
-    await kube.create('order', V5);
-    await system.startOrderWorker('v2', V4);
-    await system.startOrderWorker('v2', V5);
+    await shipOrderWorker(system, kube, 'v2', V4);
+    await shipOrderWorker(system, kube, 'v2', V5);
     const onV3 = Array.from({ length: 10 }, (_, i) => `order-${20 + i}`);
     for (const id of onV3) await startOrder(id);
 
-    const first = await sendDeploymentStatus(system.env.GITHUB_WEBHOOK_SECRET, {
-      repository: REPOSITORY,
-      sha: shaFor(V4),
-      family: 'order',
+    const first = await orderDeploymentSucceeded(system, V4, {
       migratory: true,
       schedule: heldAt(50),
     });
     expect(first.body.outcome).toBe('started');
-    const second = await sendDeploymentStatus(system.env.GITHUB_WEBHOOK_SECRET, {
-      repository: REPOSITORY,
-      sha: shaFor(V5),
-      family: 'order',
+    const second = await orderDeploymentSucceeded(system, V5, {
       dark: true,
       migratory: false,
-      schedule: [{ percent: 50, pauseMs: 3000 }, { percent: 100, pauseMs: 0 }],
+      schedule: [
+        { percent: 50, pauseMs: 3000 },
+        { percent: 100, pauseMs: 0 },
+      ],
     });
     expect(second.status).toBe(202);
     expect(second.body.outcome).toBe('queued');
@@ -205,7 +202,7 @@ test.describe.serial('the order family', () => {
     await snap(page, '08-queued');
 
     // At 50% about half of the running orders move to v4 before the abort.
-    await expect.poll(() => orders.running(queueOf(V4)), { timeout: 120_000 }).toBeGreaterThan(0);
+    await expect.poll(() => orders.running(orderQueue(V4)), { timeout: 120_000 }).toBeGreaterThan(0);
     await page.getByRole('button', { name: 'Abort' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel('Reason').fill('error rate doubled on v4');
@@ -217,36 +214,47 @@ test.describe.serial('the order family', () => {
 
     // Migrated orders stay on v4; nothing of v3 or v4 was deleted.
     const migrated: string[] = [];
-    for (const id of onV3) if ((await orders.taskQueue(id)) === queueOf(V4)) migrated.push(id);
+    for (const id of onV3) if ((await orders.taskQueue(id)) === orderQueue(V4)) migrated.push(id);
     expect(migrated.length).toBeGreaterThan(0);
     expect(await kube.versions('order')).toEqual(expect.arrayContaining([V3, V4]));
 
-    await expect(page.getByRole('progressbar', { name: `live percentage of ${V4}` })).toHaveAttribute('aria-valuenow', '0');
+    await expect(page.getByRole('progressbar', { name: `live percentage of ${V4}` })).toHaveAttribute(
+      'aria-valuenow',
+      '0',
+    );
 
     // The queued deployment runs next, from v3 (an aborted version is never the previous one). It waits
     // dark, so new starts go to the old version meanwhile.
     await expect(page.getByText(`Dark: only test traffic (isTest) reaches ${V5}`)).toBeVisible();
-    const whileDark = await startRoutedTo(orders, 'order-after-abort', queueOf(V3), { count: 3 });
-    for (const id of whileDark) expect(await orders.taskQueue(id)).toBe(queueOf(V3));
+    const whileDark = await startRoutedTo(orders, 'order-after-abort', orderQueue(V3), { count: 3 });
+    for (const id of whileDark) expect(await orders.taskQueue(id)).toBe(orderQueue(V3));
 
     // Promoted, it rolls out; it is nonmigratory, so v3 stays until its last order ends.
     await page.getByRole('button', { name: 'Promote' }).click();
     await expect.poll(() => orders.deploymentStatus('order', V5), { timeout: 180_000 }).toBe('COMPLETED');
-    const afterRollout = await startRoutedTo(orders, 'order-v5', queueOf(V5), { count: 3 });
-    for (const id of afterRollout) expect(await orders.taskQueue(id)).toBe(queueOf(V5));
+    const afterRollout = await startRoutedTo(orders, 'order-v5', orderQueue(V5), { count: 3 });
+    for (const id of afterRollout) expect(await orders.taskQueue(id)).toBe(orderQueue(V5));
     expect(await kube.versions('order')).toContain(V3);
   });
 
-  test('5. nonmigratory: the cleanup removes v3 when its last order ends', async ({ system, kube, orders, page, snap }) => {
+  test('5. nonmigratory: the cleanup removes v3 when its last order ends', async ({
+    system,
+    kube,
+    orders,
+    page,
+    snap,
+  }) => {
     // v5 did not migrate anything: what v4 did not take before the abort still runs on v3, and v3 stays.
-    const stillOnV3 = await orders.runningIds(queueOf(V3));
+    const stillOnV3 = await orders.runningIds(orderQueue(V3));
     expect(stillOnV3.length).toBeGreaterThan(0);
     await new Promise(r => setTimeout(r, 5000));
     expect(await kube.versions('order')).toContain(V3);
     for (const id of stillOnV3) await orders.ship(id);
-    await expect.poll(() => orders.running(queueOf(V3)), { timeout: 60_000 }).toBe(0);
+    await expect.poll(() => orders.running(orderQueue(V3)), { timeout: 60_000 }).toBe(0);
     await expect.poll(() => kube.versions('order'), { timeout: 120_000 }).not.toContain(V3);
-    await expect.poll(async () => (await findVersionFlag(system.env, 'order', V3))?.archived, { timeout: 60_000 }).toBe(true);
+    await expect
+      .poll(async () => (await findVersionFlag(system.env, 'order', V3))?.archived, { timeout: 60_000 })
+      .toBe(true);
     await openApp(page, '/diachronic');
     await expect(page.getByRole('link', { name: 'order', exact: true })).toBeVisible();
     await snap(page, '10-deployments-page');

@@ -16,10 +16,27 @@ test('6. permissions: a non-owner sees the tab, the actions are disabled with th
   snap,
 }) => {
   const secret = system.env.GITHUB_WEBHOOK_SECRET;
-  expect((await sendDeploymentStatus(secret, { repository: REPOSITORY, sha: shaFor(I1), family: 'invoice' })).status).toBe(202);
+  expect(
+    (
+      await sendDeploymentStatus(secret, {
+        repository: REPOSITORY,
+        sha: shaFor(I1),
+        family: 'invoice',
+      })
+    ).status,
+  ).toBe(202);
   await openRolloutTab(page, 'billing');
   await expect(page.getByText(new RegExp(`current version ${I1} \\(#\\d+\\)`))).toBeVisible();
-  expect((await sendDeploymentStatus(secret, { repository: REPOSITORY, sha: shaFor(I2), family: 'invoice', dark: true })).status).toBe(202);
+  expect(
+    (
+      await sendDeploymentStatus(secret, {
+        repository: REPOSITORY,
+        sha: shaFor(I2),
+        family: 'invoice',
+        dark: true,
+      })
+    ).status,
+  ).toBe(202);
 
   await expect(page.getByText(`Dark: only test traffic (isTest) reaches ${I2}`)).toBeVisible();
   const promote = page.getByRole('button', { name: 'Promote' });

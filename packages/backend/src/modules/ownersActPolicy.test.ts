@@ -11,10 +11,16 @@ import { OwnersActPolicy } from './ownersActPolicy';
 
 const ownership = ['user:default/guest', 'group:default/team-orders'];
 const userInfo = {
-  getUserInfo: jest.fn(async () => ({ userEntityRef: 'user:default/guest', ownershipEntityRefs: ownership })),
+  getUserInfo: jest.fn(async () => ({
+    userEntityRef: 'user:default/guest',
+    ownershipEntityRefs: ownership,
+  })),
 };
 const policy = new OwnersActPolicy(userInfo);
-const user = { credentials: mockCredentials.user('user:default/guest'), info: { userEntityRef: 'user:default/guest', ownershipEntityRefs: ownership } };
+const user = {
+  credentials: mockCredentials.user('user:default/guest'),
+  info: { userEntityRef: 'user:default/guest', ownershipEntityRefs: ownership },
+};
 
 describe('OwnersActPolicy', () => {
   it('lets every signed-in user read deployments and the catalog', async () => {
@@ -33,7 +39,11 @@ describe('OwnersActPolicy', () => {
         result: AuthorizeResult.CONDITIONAL,
         pluginId: 'catalog',
         resourceType: 'catalog-entity',
-        conditions: { rule: 'IS_ENTITY_OWNER', resourceType: 'catalog-entity', params: { claims: ownership } },
+        conditions: {
+          rule: 'IS_ENTITY_OWNER',
+          resourceType: 'catalog-entity',
+          params: { claims: ownership },
+        },
       });
     },
   );
@@ -48,7 +58,12 @@ describe('OwnersActPolicy', () => {
   });
 
   it('leaves other plugins’ permissions allowed', async () => {
-    const other = createPermission({ name: 'other.thing.delete', attributes: { action: 'delete' } });
-    await expect(policy.handle({ permission: other }, user)).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+    const other = createPermission({
+      name: 'other.thing.delete',
+      attributes: { action: 'delete' },
+    });
+    await expect(policy.handle({ permission: other }, user)).resolves.toEqual({
+      result: AuthorizeResult.ALLOW,
+    });
   });
 });

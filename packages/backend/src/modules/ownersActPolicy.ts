@@ -20,14 +20,20 @@ export class OwnersActPolicy implements PermissionPolicy {
 
   async handle(request: PolicyQuery, user?: PolicyQueryUser): Promise<PolicyDecision> {
     const { permission } = request;
-    if (!diachronicPermissionNames.has(permission.name) || permission.name === diachronicDeploymentReadPermission.name) {
+    if (
+      !diachronicPermissionNames.has(permission.name) ||
+      permission.name === diachronicDeploymentReadPermission.name
+    ) {
       return { result: AuthorizeResult.ALLOW };
     }
     if (!user || !isResourcePermission(permission, 'catalog-entity')) {
       return { result: AuthorizeResult.DENY };
     }
     const { ownershipEntityRefs } = await this.userInfo.getUserInfo(user.credentials);
-    return createCatalogConditionalDecision(permission, catalogConditions.isEntityOwner({ claims: ownershipEntityRefs }));
+    return createCatalogConditionalDecision(
+      permission,
+      catalogConditions.isEntityOwner({ claims: ownershipEntityRefs }),
+    );
   }
 }
 
