@@ -1,5 +1,5 @@
 /** Calls to the Backstage backend as the guest user, outside the browser (to prove the server enforces). */
-import { BACKSTAGE_URL } from './system';
+import { BACKSTAGE_URL } from './urls';
 
 export async function guestToken(): Promise<string> {
   const response = await fetch(`${BACKSTAGE_URL}/api/auth/guest/refresh?env=development`, {

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { test as base, expect, type Page } from '@playwright/test';
 import { KubeDeployments } from './kube';
 import { Orders } from './orders';
-import { APP_URL, DiachronicSystem, rootDir } from './system';
+import { DiachronicSystem, rootDir } from './system';
+import { APP_URL } from './urls';
 
 export const screenshotDir = join(rootDir, 'e2e', 'screenshots');
 

@@ -1,6 +1,6 @@
 /** GitHub `deployment_status` deliveries to the backend's webhook, signed as GitHub signs them. */
 import { createHmac, randomUUID } from 'node:crypto';
-import { BACKSTAGE_URL } from './system';
+import { BACKSTAGE_URL } from './urls';
 
 export interface RolloutStep {
   percent: number;

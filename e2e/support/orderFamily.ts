@@ -1,11 +1,16 @@
 /** The example family as the scenarios deploy it: what a deploy pipeline does for each new version. */
-import { sendDeploymentStatus, shaFor, type DeploymentDelivery } from './github';
+import { sendDeploymentStatus, shaFor, type DeploymentDelivery, type RolloutStep } from './github';
 import type { KubeDeployments } from './kube';
 import type { DiachronicSystem } from './system';
 
 export const ORDERS_REPOSITORY = 'diachronic-ci/orders';
 
 export const orderQueue = (versionId: string) => `order@${versionId}`;
+
+/** A rollout in four steps, 25% to 100%, holding each one `pauseMs`. */
+export function quarterSteps(pauseMs: number): RolloutStep[] {
+  return [25, 50, 75, 100].map(percent => ({ percent, pauseMs: percent === 100 ? 0 : pauseMs }));
+}
 
 /** The version's worker Deployment on the kube-apiserver, and its worker process polling its queue. */
 export async function shipOrderWorker(

@@ -1,6 +1,10 @@
 /** Orders of the example family, started through the signaler's HTTP API and inspected in Temporal. */
 import { Client, Connection } from '@temporalio/client';
-import { SIGNALER_URL } from './system';
+import { normalizedStrategyValue } from 'unleash-client/lib/strategy/util';
+import { SIGNALER_URL } from './urls';
+
+/** The live strategy's stickiness group of the family (packages/routing `familyGroupId`). */
+const ORDER_GROUP_ID = 'diachronic.order';
 
 export async function startOrder(workflowId: string, { isTest = false } = {}): Promise<void> {
   const response = await fetch(`${SIGNALER_URL}/v1/workflows/start`, {
@@ -17,18 +21,36 @@ export async function startOrder(workflowId: string, { isTest = false } = {}): P
 }
 
 /**
- * Starts orders `<prefix>-probe-<n>` until one lands on `taskQueue` (the signaler's flag cache refreshes
- * every second), then starts `count` more and returns their ids: routing must now send each one there.
+ * A workflow id in Unleash's rollout bucket `bucket` (1–100) for the family: bucket 100 reaches a new version
+ * only at 100% live, bucket 1 leaves it only at 0%. Probing with such ids tells when a change of percentage
+ * has reached the signaler's flag cache, whatever step it passed through.
+ */
+function idInBucket(prefix: string, bucket: number): string {
+  for (let n = 1; ; n++) {
+    const id = `${prefix}-${n}`;
+    if (normalizedStrategyValue(id, ORDER_GROUP_ID) === bucket) return id;
+  }
+}
+
+/**
+ * Waits until the signaler routes to `taskQueue` (its flag cache refreshes every second) by starting probe
+ * orders in `probeBucket`: 100 (the default) when the target is a version going up to 100%, 1 when it is
+ * the version left when another went down to 0%. Then starts `count` orders and returns their ids.
  */
 export async function startRoutedTo(
   orders: Orders,
   prefix: string,
   taskQueue: string,
-  { count, isTest = false, timeoutMs = 30_000 }: { count: number; isTest?: boolean; timeoutMs?: number },
+  {
+    count,
+    isTest = false,
+    probeBucket = 100,
+    timeoutMs = 30_000,
+  }: { count: number; isTest?: boolean; probeBucket?: number; timeoutMs?: number },
 ): Promise<string[]> {
   const deadline = Date.now() + timeoutMs;
   for (let probe = 1; ; probe++) {
-    const id = `${prefix}-probe-${probe}`;
+    const id = idInBucket(`${prefix}-probe-${probe}`, probeBucket);
     const started = await startOrder(id, { isTest }).then(
       () => true,
       () => false,

@@ -9,14 +9,13 @@ import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Connection } from '@temporalio/client';
+import { guestToken } from './backstage';
+import { APP_URL, BACKSTAGE_URL, SIGNALER_URL } from './urls';
 
 export const rootDir = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 export const stateDir = join(rootDir, '.state', 'e2e');
 export const logDir = join(rootDir, 'e2e', 'test-results', 'logs');
 
-export const BACKSTAGE_URL = 'http://localhost:7007';
-export const APP_URL = 'http://localhost:3000';
-export const SIGNALER_URL = `http://127.0.0.1:${process.env.SIGNALER_PORT ?? 8088}`;
 export const DIACHRONIC_TASK_QUEUE = 'diachronic-ci';
 
 // The scripts read DIACHRONIC_STATE_DIR when they are first imported.
@@ -107,17 +106,11 @@ export class DiachronicSystem {
 
   /** Whether the catalog has processed these entities (`kind/namespace/name`, read as the guest user). */
   private async catalogHas(entities: string[]): Promise<boolean> {
-    const auth = await fetch(`${BACKSTAGE_URL}/api/auth/guest/refresh?env=development`, {
-      headers: { 'X-Requested-With': 'XMLHttpRequest' },
-    });
-    if (!auth.ok) return false;
-    const { backstageIdentity } = (await auth.json()) as {
-      backstageIdentity: { token: string };
-    };
+    const token = await guestToken();
     const found = await Promise.all(
       entities.map(async entity => {
         const response = await fetch(`${BACKSTAGE_URL}/api/catalog/entities/by-name/${entity}`, {
-          headers: { Authorization: `Bearer ${backstageIdentity.token}` },
+          headers: { Authorization: `Bearer ${token}` },
         });
         return response.ok;
       }),

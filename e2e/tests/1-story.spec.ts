@@ -5,7 +5,7 @@
  */
 import { expect, livePercentShown, openApp, openRolloutTab, test } from '../support/fixtures';
 import type { RolloutStep } from '../support/github';
-import { orderDeploymentSucceeded, orderQueue, shipOrderWorker } from '../support/orderFamily';
+import { orderDeploymentSucceeded, orderQueue, quarterSteps, shipOrderWorker } from '../support/orderFamily';
 import { startOrder, startRoutedTo } from '../support/orders';
 import { findVersionFlag } from '../support/unleash';
 
@@ -16,12 +16,7 @@ const V4 = 'd444444';
 const V5 = 'e555555';
 
 /** Steps long enough for the tab's polling to show each one. */
-const visibleSteps: RolloutStep[] = [
-  { percent: 25, pauseMs: 8000 },
-  { percent: 50, pauseMs: 8000 },
-  { percent: 75, pauseMs: 8000 },
-  { percent: 100, pauseMs: 0 },
-];
+const visibleSteps = quarterSteps(8000);
 /** A rollout that holds its first step until someone acts. */
 const heldAt = (percent: number): RolloutStep[] => [
   { percent, pauseMs: 10 * 60_000 },
@@ -226,7 +221,10 @@ test.describe.serial('the order family', () => {
     // The queued deployment runs next, from v3 (an aborted version is never the previous one). It waits
     // dark, so new starts go to the old version meanwhile.
     await expect(page.getByText(`Dark: only test traffic (isTest) reaches ${V5}`)).toBeVisible();
-    const whileDark = await startRoutedTo(orders, 'order-after-abort', orderQueue(V3), { count: 3 });
+    const whileDark = await startRoutedTo(orders, 'order-after-abort', orderQueue(V3), {
+      count: 3,
+      probeBucket: 1,
+    });
     for (const id of whileDark) expect(await orders.taskQueue(id)).toBe(orderQueue(V3));
 
     // Promoted, it rolls out; it is nonmigratory, so v3 stays until its last order ends.

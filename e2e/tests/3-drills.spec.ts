@@ -5,8 +5,14 @@
 import { Client } from '@temporalio/client';
 import { diachronicApi, guestToken } from '../support/backstage';
 import { expect, livePercentShown, openRolloutTab, test } from '../support/fixtures';
-import { sendDeploymentStatus, shaFor, type RolloutStep } from '../support/github';
-import { ORDERS_REPOSITORY, orderDeploymentSucceeded, orderQueue, shipOrderWorker } from '../support/orderFamily';
+import { sendDeploymentStatus, shaFor } from '../support/github';
+import {
+  ORDERS_REPOSITORY,
+  orderDeploymentSucceeded,
+  orderQueue,
+  quarterSteps,
+  shipOrderWorker,
+} from '../support/orderFamily';
 import type { KubeDeployments } from '../support/kube';
 import { startOrder, startRoutedTo, type Orders } from '../support/orders';
 import type { DiachronicSystem } from '../support/system';
@@ -14,12 +20,7 @@ import type { DiachronicSystem } from '../support/system';
 const BASE = '0d0d0d0';
 const V6 = 'f666666';
 const V7 = 'a7a7a7a';
-const steps: RolloutStep[] = [
-  { percent: 25, pauseMs: 6000 },
-  { percent: 50, pauseMs: 6000 },
-  { percent: 75, pauseMs: 6000 },
-  { percent: 100, pauseMs: 0 },
-];
+const steps = quarterSteps(6000);
 
 /**
  * The live version of the order family: the story's last one, or, when the drills run on a system of
