@@ -1,11 +1,12 @@
 /** The example family as the scenarios deploy it: what a deploy pipeline does for each new version. */
+import { versionTaskQueue } from '@diachronic/routing/flags';
 import { sendDeploymentStatus, shaFor, type DeploymentDelivery, type RolloutStep } from './github';
 import type { KubeDeployments } from './kube';
 import type { DiachronicSystem } from './system';
 
 export const ORDERS_REPOSITORY = 'diachronic-ci/orders';
 
-export const orderQueue = (versionId: string) => `order@${versionId}`;
+export const orderQueue = (versionId: string) => versionTaskQueue('order', versionId);
 
 /** A rollout in four steps, 25% to 100%, holding each one `pauseMs`. */
 export function quarterSteps(pauseMs: number): RolloutStep[] {

@@ -1,10 +1,8 @@
 /** Orders of the example family, started through the signaler's HTTP API and inspected in Temporal. */
 import { Client, Connection } from '@temporalio/client';
+import { familyGroupId } from '@diachronic/routing/flags';
 import { normalizedStrategyValue } from 'unleash-client/lib/strategy/util.js';
 import { SIGNALER_URL } from './urls';
-
-/** The live strategy's stickiness group of the family (packages/routing `familyGroupId`). */
-const ORDER_GROUP_ID = 'diachronic.order';
 
 export async function startOrder(workflowId: string, { isTest = false } = {}): Promise<void> {
   const response = await fetch(`${SIGNALER_URL}/v1/workflows/start`, {
@@ -28,7 +26,7 @@ export async function startOrder(workflowId: string, { isTest = false } = {}): P
 function idInBucket(prefix: string, bucket: number): string {
   for (let n = 1; ; n++) {
     const id = `${prefix}-${n}`;
-    if (normalizedStrategyValue(id, ORDER_GROUP_ID) === bucket) return id;
+    if (normalizedStrategyValue(id, familyGroupId('order')) === bucket) return id;
   }
 }
 

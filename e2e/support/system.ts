@@ -9,6 +9,8 @@ import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Connection } from '@temporalio/client';
+import { versionTaskQueue } from '@diachronic/routing/flags';
+import { waitFor } from '@diachronic/test-utils';
 import { guestToken } from './backstage';
 import { APP_URL, BACKSTAGE_URL, SIGNALER_URL } from './urls';
 
@@ -44,23 +46,6 @@ interface ProcessSpec {
 
 const nodeTs = ['--require', '@backstage/cli/config/nodeTransform.cjs'];
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${lastError}` : ''}`);
-    }
-    await new Promise(r => setTimeout(r, 500));
-  }
-}
-
 export class DiachronicSystem {
   private readonly specs = new Map<string, ProcessSpec>();
   private readonly children = new Map<string, ChildProcess>();
@@ -87,16 +72,18 @@ export class DiachronicSystem {
         system.spawn(app.name);
       }
       await system.waitForPollers(DIACHRONIC_TASK_QUEUE);
-      await waitFor('the signaler', async () => (await fetch(`${SIGNALER_URL}/healthz`)).ok, 60_000);
+      await waitFor('the signaler', async () => (await fetch(`${SIGNALER_URL}/healthz`)).ok, { timeoutMs: 60_000 });
       await waitFor(
         'the Backstage backend',
         async () => (await fetch(`${BACKSTAGE_URL}/.backstage/health/v1/readiness`)).ok,
-        180_000,
+        { timeoutMs: 180_000 },
       );
       // Sign-in resolves the guest's groups from the catalog: it must hold the user before any test signs in.
       const entities = ['component/default/orders', 'component/default/billing', 'user/default/guest'];
-      await waitFor('the catalog to hold the example entities', () => system.catalogHas(entities), 120_000);
-      await waitFor('the Backstage app', async () => (await fetch(APP_URL)).ok, 300_000);
+      await waitFor('the catalog to hold the example entities', () => system.catalogHas(entities), {
+        timeoutMs: 120_000,
+      });
+      await waitFor('the Backstage app', async () => (await fetch(APP_URL)).ok, { timeoutMs: 300_000 });
     } catch (error) {
       await system.stop();
       throw error;
@@ -138,7 +125,7 @@ export class DiachronicSystem {
         });
         return pollers.length > 0;
       },
-      timeoutMs,
+      { timeoutMs },
     );
   }
 
@@ -151,7 +138,7 @@ export class DiachronicSystem {
       env: { ORDER_VERSION_ID: versionId, ORDER_CHARGE_CARD_MS: '200' },
     });
     this.spawn(name);
-    await this.waitForPollers(`order@${versionId}`);
+    await this.waitForPollers(versionTaskQueue('order', versionId));
   }
 
   private spawn(name: string): void {

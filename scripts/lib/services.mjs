@@ -75,8 +75,9 @@ export async function startServices(names = serviceNames()) {
     await stopServices(started);
     throw new Error(`could not start services:\n${failures.join('\n')}`);
   }
+  // A start of some services (say, Unleash again) keeps the others' settings in the file.
   const env = Object.assign(
-    {},
+    names.length < serviceNames().length ? readServicesEnv() : {},
     ...results.map(r => Object.fromEntries(Object.entries(r.value).filter(([k]) => k !== 'started'))),
   );
   env.GITHUB_WEBHOOK_SECRET = process.env.GITHUB_WEBHOOK_SECRET ?? localSecret('github-webhook-secret');

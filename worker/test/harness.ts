@@ -21,7 +21,13 @@ import { VERSION_LABEL, WORKFLOW_LABEL } from '../src/kubernetes/version-workers
 import { UnleashAdminClient } from '../src/unleash/admin-client';
 import { VersionFlags } from '../src/unleash/version-flags';
 import { createDiachronicWorker } from '../src/worker';
-import { testServices, uniqueFamily as uniqueFamilyName, uniqueVersionId, waitFor } from '@diachronic/test-utils';
+import {
+  testServices,
+  testWorkerConfig,
+  uniqueFamily as uniqueFamilyName,
+  uniqueVersionId,
+  waitFor,
+} from '@diachronic/test-utils';
 
 export const TEST_NAMESPACE = 'diachronic-test';
 
@@ -144,21 +150,12 @@ export async function startHarness({ inProcessWorker = true }: HarnessOptions = 
     bundleWorkflowCode({ workflowsPath: require.resolve('../src/workflows'), logger: new DefaultLogger('WARN') }),
     bundleWorkflowCode({ workflowsPath: require.resolve('./fixtures/workflows'), logger: new DefaultLogger('WARN') }),
   ]);
-  const diachronic = !inProcessWorker ? undefined : await createDiachronicWorker(
-    {
-      temporal: { address: services.temporalAddress, namespace: 'default', taskQueue: diachronicTaskQueue },
-      unleash: {
-        url: services.unleashUrl,
-        adminToken: services.unleashAdminToken,
-        clientToken: services.unleashClientToken,
-        project: 'default',
-        environment: 'development',
-        refreshIntervalMs: 250,
-      },
-      kubernetes: { namespace: TEST_NAMESPACE },
-    },
-    { workflowBundle: diachronicBundle },
-  );
+  const diachronic = !inProcessWorker
+    ? undefined
+    : await createDiachronicWorker(
+        testWorkerConfig(services, { taskQueue: diachronicTaskQueue, kubeNamespace: TEST_NAMESPACE }),
+        { workflowBundle: diachronicBundle },
+      );
   const running: Array<{ worker: Worker; done: Promise<void> }> = diachronic
     ? [{ worker: diachronic.worker, done: diachronic.worker.run() }]
     : [];

@@ -29,6 +29,29 @@ export function testServices(): TestServices {
   };
 }
 
+/**
+ * A Diachronic worker's settings for the tests (a `WorkerConfig` of @diachronic/ci): the test services, a task
+ * queue and a Kubernetes namespace of the test's own, and flags refreshed every 250 ms so that routing
+ * follows a change at once.
+ */
+export function testWorkerConfig(
+  services: TestServices,
+  { taskQueue, kubeNamespace }: { taskQueue: string; kubeNamespace: string },
+) {
+  return {
+    temporal: { address: services.temporalAddress, namespace: 'default', taskQueue },
+    unleash: {
+      url: services.unleashUrl,
+      adminToken: services.unleashAdminToken,
+      clientToken: services.unleashClientToken,
+      project: 'default',
+      environment: 'development',
+      refreshIntervalMs: 250,
+    },
+    kubernetes: { namespace: kubeNamespace },
+  };
+}
+
 let familyCounter = 0;
 /**
  * A family name no other test run uses (time, process, counter), with a dot and a dash as real families

@@ -10,6 +10,7 @@ import {
   TestServices,
   terminateRunning,
   testServices,
+  testWorkerConfig,
   uniqueFamily as uniqueFamilyName,
   uniqueVersionId,
   waitFor,
@@ -47,18 +48,9 @@ export async function startDiachronicWorker(services: RealServices): Promise<Run
     Runtime.install({ logger: new DefaultLogger('WARN') });
   }
   const taskQueue = `diachronic-ci-backend-test-${process.pid}-${Date.now().toString(36)}`;
-  const diachronic = await createDiachronicWorker({
-    temporal: { address: services.temporalAddress, namespace: 'default', taskQueue },
-    unleash: {
-      url: services.unleashUrl,
-      adminToken: services.unleashAdminToken,
-      clientToken: services.unleashClientToken,
-      project: 'default',
-      environment: 'development',
-      refreshIntervalMs: 250,
-    },
-    kubernetes: { namespace: KUBE_NAMESPACE },
-  });
+  const diachronic = await createDiachronicWorker(
+    testWorkerConfig(services, { taskQueue, kubeNamespace: KUBE_NAMESPACE }),
+  );
   const running = diachronic.worker.run();
   const connection = await Connection.connect({ address: services.temporalAddress });
   const client = new Client({ connection });
@@ -125,4 +117,3 @@ export function annotatedEntity({
     spec: { type: 'service', lifecycle: 'experimental', owner },
   };
 }
-
