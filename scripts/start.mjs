@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { appProcesses } from './lib/apps.mjs';
-import { rootDir, servicesEnvFile, startServices, stopServices } from './lib/services.mjs';
+import { rootDir, serviceNames, servicesEnvFile, startServices, stopServices, watchServices } from './lib/services.mjs';
 
 const servicesOnly = process.argv.includes('--services-only');
 const { env, started } = await startServices();
@@ -18,6 +18,7 @@ if (servicesOnly) {
 
 const children = new Map();
 let stopping = false;
+let unwatchServices = () => {};
 
 function prefixLines(stream, name, out) {
   createInterface({ input: stream }).on('line', line => out.write(`[${name}] ${line}\n`));
@@ -26,6 +27,7 @@ function prefixLines(stream, name, out) {
 async function shutdown(code) {
   if (stopping) return;
   stopping = true;
+  unwatchServices();
   console.log('stopping…');
   await Promise.all(
     [...children.values()].map(
@@ -71,6 +73,11 @@ for (const app of appProcesses(rootDir)) {
     shutdown(1);
   });
 }
+
+unwatchServices = await watchServices(serviceNames(), report => {
+  console.error(`${report}\nStopping everything.`);
+  shutdown(1);
+});
 
 console.log(
   `Diachronic is up: Temporal ${env.TEMPORAL_ADDRESS} (UI ${env.TEMPORAL_UI_URL}), Unleash ${env.UNLEASH_URL}` +

@@ -1,6 +1,7 @@
 // Runs Unleash on PostgreSQL in this process: an embedded PostgreSQL (from npm) unless DATABASE_URL
 // points at an existing server. Started and stopped by scripts/lib/unleash.mjs; SIGTERM stops both.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 const stateDir = process.env.DIACHRONIC_UNLEASH_STATE_DIR;
@@ -8,6 +9,21 @@ const port = Number(process.env.UNLEASH_PORT ?? 4242);
 const pgPort = Number(process.env.DIACHRONIC_PG_PORT ?? 5433);
 if (!stateDir) throw new Error('DIACHRONIC_UNLEASH_STATE_DIR is not set');
 const tokens = JSON.parse(readFileSync(join(stateDir, 'tokens.json'), 'utf8'));
+
+// Whatever ends this process, its log says how (the services' watchers print this log's tail).
+process.on('exit', code => console.error(`[unleash-server] exiting with code ${code}`));
+
+// unleash-server (8.2.0, the newest release; every release so far) runs its schema migrations through
+// db-migrate 0.11 without `throwUncatched`, and db-migrate then installs process-wide handlers that
+// process.exit(1) on ANY later unhandled rejection or uncaught exception (db-migrate issue #744). Unleash's
+// own handler, meant to log such a rejection and keep serving, never gets to run. Unleash has such
+// rejections: its feature-lifecycle listeners (not awaited) insert a row for a flag that was created or
+// archived a moment earlier and fail on the foreign key when the flag was deleted in between. That is how
+// a CI run lost its Unleash within a minute of the first test. Ask db-migrate to leave the process alone;
+// this must run before unleash-server is imported, which reads getInstance once at load.
+const dbMigrate = createRequire(import.meta.resolve('unleash-server'))('db-migrate');
+const getInstance = dbMigrate.getInstance;
+dbMigrate.getInstance = (isModule, options, callback) => getInstance(isModule, { ...options, throwUncatched: true }, callback);
 
 let embedded;
 let db;
@@ -18,6 +34,7 @@ if (process.env.DATABASE_URL) {
   const dataDir = join(stateDir, 'pgdata');
   const fresh = !existsSync(join(dataDir, 'PG_VERSION'));
   mkdirSync(stateDir, { recursive: true });
+  const postgresLog = createWriteStream(join(stateDir, 'postgres.log'), { flags: 'a' });
   embedded = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: pgPort,
@@ -25,7 +42,8 @@ if (process.env.DATABASE_URL) {
     password: tokens.postgresPassword,
     persistent: true,
     createPostgresUser: true,
-    onLog: () => {},
+    onLog: message => postgresLog.write(String(message).endsWith('\n') ? String(message) : `${message}\n`),
+    onError: error => console.error('[unleash-server] embedded PostgreSQL:', error),
   });
   if (fresh) await embedded.initialise();
   await embedded.start();
@@ -43,7 +61,8 @@ if (process.env.DATABASE_URL) {
 const { start } = await import('unleash-server');
 const unleash = await start({
   db,
-  server: { port, host: '127.0.0.1' },
+  // This script stops Unleash and then PostgreSQL on a signal; Unleash's own handler would exit in between.
+  server: { port, host: '127.0.0.1', gracefulShutdownEnable: false },
   logLevel: 'warn',
   authentication: {
     initApiTokens: [
@@ -63,13 +82,6 @@ const unleash = await start({
   telemetry: false,
 });
 
-// unleash-server 8.2 archives a flag through async event listeners whose failures nobody awaits: deleting
-// a flag right after archiving it (the tests' clean-up) makes the lifecycle insert fail and, unhandled,
-// would end the whole server. Log it and keep serving.
-process.on('unhandledRejection', reason => {
-  console.error('[unleash-server] unhandled rejection inside Unleash (server keeps running):', reason);
-});
-
 let stopping = false;
 async function shutdown(signal) {
   if (stopping) return;
@@ -84,3 +96,4 @@ async function shutdown(signal) {
 }
 process.on('SIGTERM', shutdown);
 process.on('SIGINT', shutdown);
+process.on('SIGHUP', shutdown);

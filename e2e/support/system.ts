@@ -50,6 +50,7 @@ export class DiachronicSystem {
   private readonly specs = new Map<string, ProcessSpec>();
   private readonly children = new Map<string, ChildProcess>();
   private connection?: Connection;
+  private unwatchServices = () => {};
 
   private constructor(readonly env: Record<string, string>, private readonly startedServices: string[]) {}
 
@@ -62,6 +63,7 @@ export class DiachronicSystem {
     const { env, started } = await (await servicesModule()).startServices();
     const system = new DiachronicSystem(env as Record<string, string>, started);
     try {
+      await system.watchServices();
       for (const app of appProcesses(rootDir)) {
         if (app.name.startsWith('order-')) continue; // one per version, started by the scenarios
         system.specs.set(app.name, {
@@ -182,15 +184,25 @@ export class DiachronicSystem {
     this.spawn(name);
   }
 
+  /** A service that ends while the scenarios run is reported at once, with how it ended and its log's tail. */
+  private async watchServices(): Promise<void> {
+    const services = await servicesModule();
+    this.unwatchServices = await services.watchServices(services.serviceNames(), (report: string) => console.error(report));
+  }
+
+  /** Stops a service on purpose (a drill): the watch is paused until startService. */
   async stopService(name: 'unleash'): Promise<void> {
+    this.unwatchServices();
     await (await servicesModule()).stopServices([name]);
   }
 
   async startService(name: 'unleash'): Promise<void> {
     await (await servicesModule()).startServices([name]);
+    await this.watchServices();
   }
 
   async stop(): Promise<void> {
+    this.unwatchServices();
     await Promise.all([...this.children.keys()].map(name => this.kill(name, 'SIGTERM')));
     await this.connection?.close();
     await (await servicesModule()).stopServices(this.startedServices);

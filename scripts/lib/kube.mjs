@@ -255,6 +255,15 @@ function assertPortFree(port, what, envName) {
   });
 }
 
+/** etcd and the API server, for the services' watchers. */
+export function kubeProcesses(stateDir) {
+  const paths = kubePaths(stateDir);
+  return [
+    { name: 'etcd', pidFile: paths.etcdPidFile, logFile: paths.etcdLogFile },
+    { name: 'kube-apiserver', pidFile: paths.apiserverPidFile, logFile: paths.apiserverLogFile },
+  ];
+}
+
 /**
  * Starts etcd and kube-apiserver (detached, so they outlive the caller) or reuses the ones already running
  * for this state folder. Resolves when /readyz answers ok with { server, kubeconfigPath, etcdServer, started }.

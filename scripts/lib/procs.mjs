@@ -8,6 +8,9 @@ export function log(service, message) {
   process.stderr.write(`[${service}] ${message}\n`);
 }
 
+// The processes this one started, so that a watcher learns their exit code or signal.
+const startedHere = new Map();
+
 /** Starts a command that outlives this script; its output goes to logFile, its PID to pidFile. */
 export function spawnDetached(command, args, { pidFile, logFile, env, cwd }) {
   mkdirSync(dirname(pidFile), { recursive: true });
@@ -20,8 +23,41 @@ export function spawnDetached(command, args, { pidFile, logFile, env, cwd }) {
     stdio: ['ignore', out, out],
   });
   child.unref();
+  startedHere.set(child.pid, child);
   writeFileSync(pidFile, String(child.pid));
   return child.pid;
+}
+
+/** How a process ended, in words: its exit code or signal where known. */
+export function describeExit({ code, signal }) {
+  if (signal) return `was killed by ${signal}`;
+  if (code !== null && code !== undefined) return `exited with code ${code}`;
+  return 'ended (it was started by another command, so its exit code is not known here; see its log)';
+}
+
+/**
+ * Calls onExit({ code, signal }) once, as soon as the process ends. The exit code or signal is known for a
+ * process this one started; for one started by an earlier command, the PID is polled and both are null.
+ * Returns a function that stops watching.
+ */
+export function watchProcess(pid, onExit, { intervalMs = 250 } = {}) {
+  const child = startedHere.get(pid);
+  if (child) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      const timer = setImmediate(() => onExit({ code: child.exitCode, signal: child.signalCode }));
+      return () => clearImmediate(timer);
+    }
+    const listener = (code, signal) => onExit({ code, signal });
+    child.once('exit', listener);
+    return () => child.off('exit', listener);
+  }
+  const timer = setInterval(() => {
+    if (isAlive(pid)) return;
+    clearInterval(timer);
+    onExit({ code: null, signal: null });
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 export function readPid(pidFile) {
@@ -45,10 +81,25 @@ export function runningPid(pidFile) {
   return isAlive(pid) ? pid : undefined;
 }
 
-/** SIGTERM, then SIGKILL after graceMs; removes the PID file. Returns whether something was stopped. */
+/** Whether any process of the group that `pid` leads is left, also after the leader itself ended. */
+function groupAlive(pid) {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * SIGTERM to the process and its group, then SIGKILL after graceMs; removes the PID file. Also stops what
+ * is left of the group when the leader itself was killed (an Unleash killed alone leaves its PostgreSQL).
+ * Returns whether something was stopped.
+ */
 export async function stopByPidFile(pidFile, { service, graceMs = 15000 } = {}) {
   const pid = readPid(pidFile);
-  if (!isAlive(pid)) {
+  const alive = () => isAlive(pid) || groupAlive(pid);
+  if (!pid || !alive()) {
     rmSync(pidFile, { force: true });
     return false;
   }
@@ -66,11 +117,11 @@ export async function stopByPidFile(pidFile, { service, graceMs = 15000 } = {}) 
   };
   signalGroup('SIGTERM');
   const deadline = Date.now() + graceMs;
-  while (isAlive(pid) && Date.now() < deadline) await sleep(100);
-  if (isAlive(pid)) {
-    if (service) log(service, `did not stop within ${graceMs} ms; killing PID ${pid}`);
+  while (alive() && Date.now() < deadline) await sleep(100);
+  if (alive()) {
+    if (service) log(service, `did not stop within ${graceMs} ms; killing process group ${pid}`);
     signalGroup('SIGKILL');
-    while (isAlive(pid)) await sleep(50);
+    while (alive()) await sleep(50);
   }
   rmSync(pidFile, { force: true });
   return true;

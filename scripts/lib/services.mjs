@@ -1,12 +1,13 @@
 // The real services Diachronic needs locally and in tests: Temporal dev server, Unleash on PostgreSQL,
 // and (unless left out) a kube-apiserver. Ports and paths come from the environment.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startTemporal, stopTemporal } from './temporal.mjs';
-import { startUnleash, stopUnleash } from './unleash.mjs';
+import { describeExit, runningPid, tail, watchProcess } from './procs.mjs';
+import { startTemporal, stopTemporal, temporalProcesses } from './temporal.mjs';
+import { startUnleash, stopUnleash, unleashProcesses } from './unleash.mjs';
 
 export const rootDir = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const stateDir = resolve(process.env.DIACHRONIC_STATE_DIR ?? join(rootDir, '.state'));
@@ -35,10 +36,12 @@ const SERVICES = {
   temporal: {
     start: () => startTemporal({ rootDir, stateDir, port: port('TEMPORAL_PORT', 7233), uiPort: port('TEMPORAL_UI_PORT', 8233) }),
     stop: () => stopTemporal({ stateDir }),
+    processes: async () => temporalProcesses(stateDir),
   },
   unleash: {
     start: () => startUnleash({ rootDir, stateDir, port: port('UNLEASH_PORT', 4242), pgPort: port('DIACHRONIC_PG_PORT', 5433) }),
     stop: () => stopUnleash({ stateDir }),
+    processes: async () => unleashProcesses(stateDir),
   },
   kube: {
     start: async () => {
@@ -56,6 +59,7 @@ const SERVICES = {
       const { stopKube } = await kubeModule();
       await stopKube({ stateDir });
     },
+    processes: async () => (await kubeModule()).kubeProcesses(stateDir),
   },
 };
 
@@ -108,4 +112,61 @@ export function readServicesEnv() {
       .filter(Boolean)
       .map(line => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
   );
+}
+
+/**
+ * Watches the processes of the named services and calls onDeath(report) once for each one that ends (or is
+ * not running when the watch begins); the report says which process, how it ended and what its log says
+ * last. Resolves to a function that stops watching: call it before stopping the services on purpose.
+ */
+export async function watchServices(names, onDeath) {
+  const watched = (await Promise.all(names.map(name => SERVICES[name].processes()))).flat();
+  const since = Date.now();
+  const unwatchers = watched.map(({ name, pidFile, logFile }) => {
+    const pid = runningPid(pidFile);
+    const report = how =>
+      `${'='.repeat(100)}\n✖ ${name}${pid ? ` (PID ${pid})` : ''} ${how} ` +
+      `${Math.round((Date.now() - since) / 1000)} s after the watch began. Everything that talks to it fails from now on.\n` +
+      `${tail(logFile, 40)}\n${'='.repeat(100)}`;
+    if (!pid) {
+      setImmediate(() => onDeath(report('is not running')));
+      return () => {};
+    }
+    return watchProcess(pid, exit => onDeath(report(describeExit(exit))));
+  });
+  return () => unwatchers.forEach(unwatch => unwatch());
+}
+
+/**
+ * Runs a command (the tests) in its own process group while the services' processes are watched. When one
+ * of them ends, its report is printed at once and the command is stopped: tests against a dead service
+ * would only fail minutes later, each with an error that does not say why. Resolves to the command's exit
+ * code (1 when a service ended) and the reports of the services that ended.
+ */
+export async function runWhileServicesRun(command, args, { env, names = serviceNames(), report = console.error }) {
+  const child = spawn(command, args, { cwd: rootDir, env, stdio: 'inherit', detached: true });
+  const signalGroup = signal => {
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      /* already gone */
+    }
+  };
+  const forward = signal => signalGroup(signal);
+  process.on('SIGINT', forward);
+  process.on('SIGTERM', forward);
+  const deaths = [];
+  const unwatch = await watchServices(names, died => {
+    deaths.push(died);
+    report(`${died}\nStopping the tests.`);
+    signalGroup('SIGTERM');
+    setTimeout(() => signalGroup('SIGKILL'), 10000).unref();
+  });
+  const exitCode = await new Promise(resolve => {
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+  unwatch();
+  process.off('SIGINT', forward);
+  process.off('SIGTERM', forward);
+  return { exitCode: deaths.length > 0 ? 1 : exitCode, deaths };
 }

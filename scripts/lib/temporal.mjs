@@ -55,14 +55,19 @@ function searchAttributeArgs(rootDir) {
   return Object.entries(attributes).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]);
 }
 
+/** The dev server's process, for the services' watchers. */
+export function temporalProcesses(stateDir) {
+  const dir = join(stateDir, 'temporal');
+  return [{ name: SERVICE, pidFile: join(dir, 'pid'), logFile: join(dir, 'server.log') }];
+}
+
 /**
  * Starts `temporal server start-dev` on loopback with its SQLite file in the state folder, or reuses the
  * one already running there. Resolves once the frontend answers a real gRPC call (cluster health).
  */
 export async function startTemporal({ rootDir, stateDir, port = 7233, uiPort = 8233, namespace = 'default' }) {
   const dir = join(stateDir, 'temporal');
-  const pidFile = join(dir, 'pid');
-  const logFile = join(dir, 'server.log');
+  const [{ pidFile, logFile }] = temporalProcesses(stateDir);
   const address = `127.0.0.1:${port}`;
   const binary = ensureTemporalCli(rootDir);
   const env = { TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: namespace, TEMPORAL_UI_URL: `http://127.0.0.1:${uiPort}` };
@@ -110,6 +115,6 @@ export async function startTemporal({ rootDir, stateDir, port = 7233, uiPort = 8
 }
 
 export async function stopTemporal({ stateDir }) {
-  const stopped = await stopByPidFile(join(stateDir, 'temporal', 'pid'), { service: SERVICE });
+  const stopped = await stopByPidFile(temporalProcesses(stateDir)[0].pidFile, { service: SERVICE });
   if (stopped) log(SERVICE, 'stopped');
 }

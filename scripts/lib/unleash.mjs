@@ -19,10 +19,15 @@ function loadOrCreateTokens(dir) {
   return tokens;
 }
 
+/** The server's process (PostgreSQL, when embedded, is its child), for the services' watchers. */
+export function unleashProcesses(stateDir) {
+  const dir = join(stateDir, 'unleash');
+  return [{ name: SERVICE, pidFile: join(dir, 'pid'), logFile: join(dir, 'server.log') }];
+}
+
 export async function startUnleash({ rootDir, stateDir, port = 4242, pgPort = 5433 }) {
   const dir = join(stateDir, 'unleash');
-  const pidFile = join(dir, 'pid');
-  const logFile = join(dir, 'server.log');
+  const [{ pidFile, logFile }] = unleashProcesses(stateDir);
   const tokens = loadOrCreateTokens(dir);
   const url = `http://127.0.0.1:${port}`;
   const env = {
@@ -36,6 +41,8 @@ export async function startUnleash({ rootDir, stateDir, port = 4242, pgPort = 54
   if (await healthy().catch(() => false)) {
     throw new Error(`port ${port} already serves something else; set UNLEASH_PORT to use another port`);
   }
+  // An Unleash killed on its own leaves its embedded PostgreSQL running, holding the port and the data.
+  await stopByPidFile(pidFile, { service: SERVICE });
   const pid = spawnDetached(process.execPath, [join(rootDir, 'scripts', 'unleash-server.mjs')], {
     pidFile,
     logFile,
@@ -58,6 +65,6 @@ export async function startUnleash({ rootDir, stateDir, port = 4242, pgPort = 54
 }
 
 export async function stopUnleash({ stateDir }) {
-  const stopped = await stopByPidFile(join(stateDir, 'unleash', 'pid'), { service: SERVICE, graceMs: 20000 });
+  const stopped = await stopByPidFile(unleashProcesses(stateDir)[0].pidFile, { service: SERVICE, graceMs: 20000 });
   if (stopped) log(SERVICE, 'stopped');
 }

@@ -98,10 +98,8 @@ describe('Router against the real Unleash', () => {
 
   afterAll(async () => {
     router?.destroy();
-    for (const name of created) {
-      await admin('DELETE', `${features}/${name}`).catch(() => undefined);
-      await admin('DELETE', `/api/admin/archive/${name}`).catch(() => undefined);
-    }
+    // Archived, not deleted: the names are unique, and a delete right after the archive races Unleash's listeners.
+    for (const name of created) await admin('DELETE', `${features}/${name}`).catch(() => undefined);
   });
 
   let onV2At30: Set<string>;

@@ -197,7 +197,6 @@ async function main() {
     console.log(`terminated ${terminated} benchmark workflows`);
     for (const flag of flags) {
       await versionFlags.archive(flag).catch(() => undefined);
-      await admin.request('DELETE', `/api/admin/archive/${encodeURIComponent(flag.flag)}`).catch(() => undefined);
     }
     router.destroy();
     await connection.close();

@@ -49,15 +49,16 @@ export interface VersionSpec {
   dark?: boolean;
 }
 
-/** Creates version flags of test families and removes them (archive, then delete) at the end. */
+/**
+ * Creates version flags of test families and archives them at the end. Archived flags are not deleted:
+ * their names are unique, and deleting a flag right after archiving it races Unleash's own listeners.
+ */
 export class TestFlags {
-  private readonly admin: UnleashAdminClient;
   private readonly flags: VersionFlags;
   private readonly created: string[] = [];
 
   constructor(services: TestServices) {
-    this.admin = new UnleashAdminClient({ url: services.unleashUrl, adminToken: services.unleashAdminToken });
-    this.flags = new VersionFlags(this.admin);
+    this.flags = new VersionFlags(new UnleashAdminClient({ url: services.unleashUrl, adminToken: services.unleashAdminToken }));
   }
 
   /** The family's versions, oldest first, as `route` answers them. */
@@ -76,7 +77,6 @@ export class TestFlags {
   async removeAll(): Promise<void> {
     for (const name of this.created) {
       await this.flags.archive({ flag: name }).catch(() => undefined);
-      await this.admin.request('DELETE', `/api/admin/archive/${encodeURIComponent(name)}`).catch(() => undefined);
     }
   }
 }
