@@ -33,19 +33,18 @@ export interface Config {
        */
       workerTimeoutMs?: number;
     };
-    /** Unleash, where every version's flag lives (the registry of versions). */
+    /**
+     * Unleash, where every version's flag lives. The backend only reads the flags, as Unleash serves them to
+     * clients; the Diachronic worker makes every change.
+     */
     unleash: {
       /** e.g. `http://unleash:4242`. */
       url: string;
       /**
-       * Admin API token: reads the version flags.
+       * A backend (client) token of the environment that routes: read only.
        * @visibility secret
        */
-      adminToken: string;
-      /** Default `default`. */
-      project?: string;
-      /** The environment that routes. Default `development`. */
-      environment?: string;
+      clientToken: string;
     };
     github?: {
       /**

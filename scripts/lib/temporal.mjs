@@ -51,7 +51,7 @@ function portAnswers(port) {
 }
 
 function searchAttributeArgs(rootDir) {
-  const attributes = JSON.parse(readFileSync(join(rootDir, 'worker', 'src', 'search-attributes.json'), 'utf8'));
+  const attributes = JSON.parse(readFileSync(join(rootDir, 'packages', 'contract', 'search-attributes.json'), 'utf8'));
   return Object.entries(attributes).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]);
 }
 

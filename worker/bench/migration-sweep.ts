@@ -10,7 +10,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import { Client } from '@temporalio/client';
-import { deploymentStateQuery, versionTaskQueue, workflowIds } from '../src/contract';
+import { versionTaskQueue, workflowIds } from '@diachronic/contract';
+import { deploymentStateQuery } from '@diachronic/contract/temporal';
 import { terminateRunning } from '@diachronic/test-utils';
 import { fastOptions, startHarness, uniqueFamily, uniqueVersionId, waitFor } from '../test/harness';
 

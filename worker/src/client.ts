@@ -1,13 +1,7 @@
-/** Client-side helpers over the contract, for the backend plugin and tests. */
+/** Asking for a deployment as a client does: for the worker's tests and benchmarks. */
 import { Client, WithStartWorkflowOperation } from '@temporalio/client';
-import {
-  DIACHRONIC_TASK_QUEUE,
-  DeploymentRequest,
-  RequestDeploymentResult,
-  requestDeploymentUpdate,
-  workflowIds,
-  workflowTypes,
-} from './contract';
+import { DeploymentRequest, RequestDeploymentResult, familyWorkflowStart } from '@diachronic/contract';
+import { requestDeploymentUpdate } from '@diachronic/contract/temporal';
 
 /**
  * Asks the family's workflow (started if it is not running) for a deployment; answers whether it
@@ -16,13 +10,9 @@ import {
 export async function requestDeployment(
   client: Client,
   request: DeploymentRequest,
-  { taskQueue = DIACHRONIC_TASK_QUEUE }: { taskQueue?: string } = {},
+  { taskQueue }: { taskQueue?: string } = {},
 ): Promise<RequestDeploymentResult> {
-  const startWorkflowOperation = new WithStartWorkflowOperation(workflowTypes.family, {
-    workflowId: workflowIds.family(request.family),
-    taskQueue,
-    args: [{ family: request.family }],
-    workflowIdConflictPolicy: 'USE_EXISTING',
-  });
+  const { workflowType, ...start } = familyWorkflowStart(request.family, taskQueue);
+  const startWorkflowOperation = new WithStartWorkflowOperation(workflowType, { ...start, args: [...start.args] });
   return client.workflow.executeUpdateWithStart(requestDeploymentUpdate, { args: [request], startWorkflowOperation });
 }

@@ -1,6 +1,4 @@
-export * from './contract';
-export { requestDeployment } from './client';
 export { createDiachronicWorker } from './worker';
+export type { DiachronicWorker } from './worker';
 export { workerConfigFromEnv } from './config';
-export { normalizeSchedule, scheduleProblem } from './schedule';
-export { deploymentRequestProblem } from './requests';
+export type { WorkerConfig } from './config';

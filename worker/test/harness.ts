@@ -13,13 +13,13 @@ import {
   DeploymentOptions,
   DeploymentRequest,
   DeploymentState,
-  deploymentStateQuery,
   versionTaskQueue,
   workflowIds,
-} from '../src/contract';
+} from '@diachronic/contract';
+import { deploymentStateQuery } from '@diachronic/contract/temporal';
 import { VERSION_LABEL, WORKFLOW_LABEL } from '../src/kubernetes/version-workers';
 import { UnleashAdminClient } from '../src/unleash/admin-client';
-import { VersionFlags } from '../src/unleash/version-flags';
+import { VersionFlag, VersionFlags } from '../src/unleash/version-flags';
 import { createDiachronicWorker } from '../src/worker';
 import {
   testServices,
@@ -77,6 +77,8 @@ export interface Harness {
   client: Client;
   connection: Connection;
   versionFlags: VersionFlags;
+  /** A version as its flag stands now, archived ones included. */
+  version(family: string, versionId: string): Promise<VersionFlag | undefined>;
   apps: AppsV1Api;
   diachronicTaskQueue: string;
   request(family: string, versionId: string, options: DeploymentOptions, who?: string): DeploymentRequest;
@@ -171,6 +173,8 @@ export async function startHarness({ inProcessWorker = true }: HarnessOptions = 
     client,
     connection,
     versionFlags,
+    version: async (family, versionId) =>
+      (await versionFlags.listVersions(family, { includeArchived: true })).find(v => v.versionId === versionId),
     apps,
     diachronicTaskQueue,
     request: (family, versionId, options, who = 'user:default/tester') => ({

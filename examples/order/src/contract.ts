@@ -10,7 +10,7 @@ import type { OrderStateV2 } from './v2/workflows';
 export const ORDER_WORKFLOW_TYPE = 'order';
 
 /** The task queue of one version, as Diachronic names it. */
-export { versionTaskQueue as orderTaskQueue } from '@diachronic/routing/flags';
+export { versionTaskQueue as orderTaskQueue } from '@diachronic/contract';
 
 export interface OrderItem {
   sku: string;

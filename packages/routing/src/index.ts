@@ -1,2 +1,1 @@
-export * from './flags';
 export * from './route';

@@ -1,15 +1,6 @@
 import { once } from 'node:events';
 import { InMemStorageProvider, Unleash, UnleashEvents } from 'unleash-client';
-import { versionFlagMetadata } from './flags';
-
-/** Where `route` sends a workflow id: one version of its family. */
-export interface RouteDecision {
-  family: string;
-  versionId: string;
-  seq: number;
-  taskQueue: string;
-  flag: string;
-}
+import { VersionRef, versionFlagMetadata } from '@diachronic/contract';
 
 export interface RouteOptions {
   /** Test traffic: also enabled by the versions' dark strategies. */
@@ -20,14 +11,33 @@ export interface RouteOptions {
  * The newest version whose flag is enabled, asking `isEnabled` newest first and stopping at the first
  * yes. `versions` must be sorted by seq, oldest first (as `Router.versions` returns them).
  */
-export function routeAmong(
-  versions: readonly RouteDecision[],
+export function routeAmong<V extends Pick<VersionRef, 'flag'>>(
+  versions: readonly V[],
   isEnabled: (flag: string) => boolean,
-): RouteDecision | undefined {
+): V | undefined {
   for (let i = versions.length - 1; i >= 0; i--) {
     if (isEnabled(versions[i].flag)) return versions[i];
   }
   return undefined;
+}
+
+/** A version's flag as far as routing cares: whether it is served, and whom its strategies enable. */
+export interface RoutableVersion {
+  seq: number;
+  /** The flag is served: not archived, its environment on. */
+  enabled: boolean;
+  livePercent: number;
+  darkEnabled: boolean;
+}
+
+/**
+ * Whether `route` can send any workflow id to `version` now, `versions` being all of its family's: the
+ * same rule as routeAmong, over every id at once. Its flag enables someone (live > 0 or dark on), and no
+ * newer served version takes every id first: live at 100% has no constraint, so it covers test traffic too.
+ */
+export function mayRouteTo(version: RoutableVersion, versions: readonly RoutableVersion[]): boolean {
+  if (!version.enabled || (version.livePercent === 0 && !version.darkEnabled)) return false;
+  return !versions.some(other => other.seq > version.seq && other.enabled && other.livePercent === 100);
 }
 
 export interface RouterOptions {
@@ -43,10 +53,10 @@ export interface RouterOptions {
   startTimeoutMs?: number;
 }
 
-type VersionIndex = ReadonlyMap<string, readonly RouteDecision[]>;
+type VersionIndex = ReadonlyMap<string, readonly VersionRef[]>;
 
 function indexVersions(features: ReadonlyArray<{ name: string; description?: string }>): VersionIndex {
-  const index = new Map<string, RouteDecision[]>();
+  const index = new Map<string, VersionRef[]>();
   for (const feature of features) {
     const meta = versionFlagMetadata(feature);
     if (!meta) continue;
@@ -100,13 +110,13 @@ export class Router {
     return router;
   }
 
-  route(family: string, workflowId: string, { isTest }: RouteOptions): RouteDecision | undefined {
+  route(family: string, workflowId: string, { isTest }: RouteOptions): VersionRef | undefined {
     const context = { userId: workflowId, properties: { isTest: String(isTest) } };
     return routeAmong(this.versions(family), flag => this.unleash.isEnabled(flag, context));
   }
 
   /** The family's non-archived versions, oldest first. */
-  versions(family: string): readonly RouteDecision[] {
+  versions(family: string): readonly VersionRef[] {
     return this.index.get(family) ?? [];
   }
 

@@ -1,4 +1,5 @@
-import { RouteDecision, Router } from '@diachronic/routing';
+import type { VersionRef } from '@diachronic/contract';
+import { Router } from '@diachronic/routing';
 import {
   Client,
   Connection,
@@ -42,10 +43,10 @@ describe('the routing interceptor on the real services', () => {
   let router: Router;
   let connection: Connection;
   let client: Client;
-  let v1: RouteDecision;
-  let v2: RouteDecision;
-  let work: RouteDecision;
-  let dark: RouteDecision;
+  let v1: VersionRef;
+  let v2: VersionRef;
+  let work: VersionRef;
+  let dark: VersionRef;
   let workers: { stop(): Promise<void> } | undefined;
 
   beforeAll(async () => {

@@ -1,4 +1,5 @@
-import { assertFamily, RouteDecision, Router } from '@diachronic/routing';
+import { assertFamily, VersionRef } from '@diachronic/contract';
+import type { Router } from '@diachronic/routing';
 import { Client, CompiledWorkflowOptions, ConnectionLike, WorkflowClientInterceptor } from '@temporalio/client';
 import type { SearchAttributePair } from '@temporalio/common';
 import { diachronicSearchAttributes } from './search-attributes';
@@ -83,7 +84,7 @@ export function createRoutingInterceptor({ router, families }: RoutingIntercepto
     const { workflowId } = options;
     const pairs = typedPairs(options);
     const isTest = isTestStart(workflowId, options, pairs);
-    const decision: RouteDecision | undefined = router.route(family, workflowId, { isTest });
+    const decision: VersionRef | undefined = router.route(family, workflowId, { isTest });
     if (!decision) {
       const knownVersions = router.versions(family).length;
       throw new NoLiveVersionError({ family, workflowId, workflowType, isTest, knownVersions });

@@ -1,2 +1,7 @@
-/** The search attributes the signaler reads (isTest) and writes (routedVersionId), defined by routing. */
-export { routingSearchAttributes as diachronicSearchAttributes } from '@diachronic/routing/search-attributes';
+import { searchAttributes } from '@diachronic/contract/temporal';
+
+/** The search attributes a caller of the signaler sets (isTest) or reads (the version a start was routed to). */
+export const diachronicSearchAttributes = {
+  isTest: searchAttributes.isTest,
+  routedVersionId: searchAttributes.routedVersionId,
+};

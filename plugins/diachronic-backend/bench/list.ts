@@ -18,14 +18,8 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { Client } from '@temporalio/client';
 import { requestDeployment } from '@diachronic/ci/client';
-import {
-  DeploymentPhase,
-  deploymentStateQuery,
-  familyStateQuery,
-  searchAttributes,
-  workflowIds,
-  workflowTypes,
-} from '@diachronic/ci/contract';
+import { DeploymentPhase, workflowIds, workflowTypes } from '@diachronic/contract';
+import { deploymentStateQuery, familyStateQuery, searchAttributes } from '@diachronic/contract/temporal';
 import { UnleashAdminClient, VersionFlags } from '@diachronic/ci/unleash';
 import { diachronicApiPaths } from '@diachronic/backstage-plugin-diachronic-common';
 import { diachronicPlugin } from '../src/plugin';

@@ -1,5 +1,5 @@
 import { Config } from '@backstage/config';
-import { DIACHRONIC_TASK_QUEUE, DeploymentOptions } from '@diachronic/ci/contract';
+import { DIACHRONIC_TASK_QUEUE, DeploymentOptions } from '@diachronic/contract';
 
 /** The plugin's configuration (`diachronic.*`, declared in config.d.ts), read once at start. */
 export interface DiachronicConfig {
@@ -13,7 +13,8 @@ export interface DiachronicConfig {
     /** How long a query, control or deployment request may wait for the Diachronic worker before failing with 503. */
     workerTimeoutMs: number;
   };
-  unleash: { url: string; adminToken: string; project: string; environment: string };
+  /** Read only: a backend (client) token, whose environment is the one that routes. */
+  unleash: { url: string; clientToken: string };
   github: { webhookSecret?: string; environments?: string[] };
   /** Options every deployment gets unless its request says otherwise. */
   deploymentDefaults: Pick<DeploymentOptions, 'migratory' | 'sweepIntervalMs' | 'drainGuardMs' | 'cleanupPollMs'>;
@@ -42,9 +43,7 @@ export function readDiachronicConfig(root: Config): DiachronicConfig {
     },
     unleash: {
       url: unleash.getString('url'),
-      adminToken: unleash.getString('adminToken'),
-      project: unleash.getOptionalString('project') ?? 'default',
-      environment: unleash.getOptionalString('environment') ?? 'development',
+      clientToken: unleash.getString('clientToken'),
     },
     github: {
       webhookSecret: github?.getOptionalString('webhookSecret') || undefined,

@@ -1,14 +1,17 @@
 import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { UnleashAdminClient, VersionFlags } from '@diachronic/ci/unleash';
 import { diachronicPermissions, diachronicRoutes } from '@diachronic/backstage-plugin-diachronic-common';
 import { readDiachronicConfig } from './config';
 import { createRouter } from './router';
+import { DeploymentControlService } from './services/DeploymentControlService';
+import { DeploymentListService } from './services/DeploymentListService';
 import { DeploymentRequests } from './services/DeploymentRequests';
-import { DeploymentService } from './services/DeploymentService';
+import { EndedDeployments } from './services/EndedDeployments';
 import { EntityAccess } from './services/entities';
+import { FamilyViewService } from './services/FamilyViewService';
 import { GithubWebhookService } from './services/GithubWebhookService';
 import { createTemporalAccess } from './services/temporal';
+import { UnleashVersions } from './services/UnleashVersions';
 
 /**
  * Diachronic CI: deployments of Temporal workflow workers, their controls, manual starts and the
@@ -37,18 +40,18 @@ export const diachronicPlugin = createBackendPlugin({
 
         const temporal = createTemporalAccess(settings);
         lifecycle.addShutdownHook(() => temporal.close());
-        const versionFlags = new VersionFlags(new UnleashAdminClient(settings.unleash));
         const entities = new EntityAccess(catalog, permissions);
         const requests = new DeploymentRequests(temporal, settings);
 
-        const deployments = new DeploymentService({
+        const deploymentList = new DeploymentListService({ temporal, entities });
+        const familyViews = new FamilyViewService({
           temporal,
-          versionFlags,
+          unleashVersions: new UnleashVersions(settings.unleash),
           entities,
-          requests,
-          taskQueue: settings.temporal.taskQueue,
+          endedDeployments: new EndedDeployments(temporal, logger),
           logger,
         });
+        const deploymentControls = new DeploymentControlService({ temporal, entities, requests });
         const githubWebhooks = new GithubWebhookService({
           secret: settings.github.webhookSecret,
           environments: settings.github.environments,
@@ -60,7 +63,7 @@ export const diachronicPlugin = createBackendPlugin({
 
         httpRouter.addAuthPolicy({ path: diachronicRoutes.githubWebhook, allow: 'unauthenticated' });
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
-        httpRouter.use(await createRouter({ httpAuth, deployments, githubWebhooks }));
+        httpRouter.use(await createRouter({ httpAuth, deploymentList, familyViews, deploymentControls, githubWebhooks }));
       },
     });
   },

@@ -3,15 +3,18 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
-import { VERSION_ID_PATTERN, activePhases, terminalPhases } from '@diachronic/ci/contract';
-import { diachronicRoutes } from '@diachronic/backstage-plugin-diachronic-common';
-import { DeploymentService, decodeCursor } from './services/DeploymentService';
+import { controlActions, deploymentPhases, versionIdSchema } from '@diachronic/contract';
+import {
+  controlBodySchemas,
+  diachronicRoutes,
+  startDeploymentBodySchema,
+} from '@diachronic/backstage-plugin-diachronic-common';
+import { DeploymentControlService } from './services/DeploymentControlService';
+import { DeploymentListService, decodeCursor } from './services/DeploymentListService';
+import { FamilyViewService } from './services/FamilyViewService';
 import { GithubWebhookService } from './services/GithubWebhookService';
-import { parseInput, scheduleSchema } from './validation';
+import { parseInput } from './validation';
 
-const phases = [...activePhases, ...terminalPhases] as const;
-const controlActions = ['promote', 'override', 'pause', 'resume', 'abort'] as const;
-const reason = z.string().trim().min(1).max(2000);
 /** An empty `?q=` is no filter. */
 const optionalText = z
   .string()
@@ -34,10 +37,10 @@ const listQuery = z
               .map(text => text.trim())
               .filter(Boolean),
       )
-      .pipe(z.array(z.enum(phases)).optional()),
+      .pipe(z.array(z.enum(deploymentPhases)).optional()),
     owner: optionalText,
     q: optionalText,
-    limit: z.coerce.number().int().min(1).max(1000).default(100),
+    limit: z.coerce.number().int('must be from 1 to 1000').min(1, 'must be from 1 to 1000').max(1000, 'must be from 1 to 1000').default(100),
     offset: z.coerce.number().int().min(0).optional(),
     cursor: z.string().min(1).optional(),
   })
@@ -47,41 +50,19 @@ const listQuery = z
   });
 
 const entityParams = z.object({ namespace: z.string().min(1), kind: z.string().min(1), name: z.string().min(1) });
-const deploymentParams = entityParams.extend({
-  family: z.string().min(1),
-  versionId: z.string().regex(VERSION_ID_PATTERN, 'must be a git sha: 7–40 lowercase hex digits'),
-});
-
-const controlBodies = {
-  promote: z.object({ reason: reason.optional() }),
-  pause: z.object({ reason: reason.optional() }),
-  resume: z.object({ reason: reason.optional() }),
-  abort: z.object({ reason }),
-  override: z.object({ percent: z.number().int().min(0).max(100), reason }),
-};
-
-const startBody = z
-  .object({
-    family: z.string().min(1),
-    versionId: z.string().regex(VERSION_ID_PATTERN, 'must be a git sha: 7–40 lowercase hex digits'),
-    sha: z
-      .string()
-      .regex(/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/, 'must be a full lowercase commit sha')
-      .optional(),
-    dark: z.boolean().optional(),
-    migratory: z.boolean().optional(),
-    schedule: scheduleSchema.optional(),
-    reason: reason.optional(),
-  })
-  .strict();
+const deploymentParams = entityParams.extend({ family: z.string().min(1), versionId: versionIdSchema });
 
 export async function createRouter({
   httpAuth,
-  deployments,
+  deploymentList,
+  familyViews,
+  deploymentControls,
   githubWebhooks,
 }: {
   httpAuth: HttpAuthService;
-  deployments: DeploymentService;
+  deploymentList: DeploymentListService;
+  familyViews: FamilyViewService;
+  deploymentControls: DeploymentControlService;
   githubWebhooks: GithubWebhookService;
 }): Promise<express.Router> {
   const router = Router();
@@ -107,17 +88,17 @@ export async function createRouter({
   router.get(diachronicRoutes.deployments, async (req, res) => {
     const { phase, cursor, offset, ...query } = parseInput(listQuery, req.query, 'query');
     const filter = { ...query, phases: phase, offset: cursor ? decodeCursor(cursor) : offset ?? 0 };
-    res.json(await deployments.listDeployments(filter, { credentials: await httpAuth.credentials(req) }));
+    res.json(await deploymentList.listDeployments(filter, { credentials: await httpAuth.credentials(req) }));
   });
 
   router.get(diachronicRoutes.entityFamilies, async (req, res) => {
     const entity = parseInput(entityParams, req.params, 'path');
-    res.json(await deployments.entityFamilies(entity, { credentials: await httpAuth.credentials(req) }));
+    res.json(await familyViews.entityFamilies(entity, { credentials: await httpAuth.credentials(req) }));
   });
 
   router.get(diachronicRoutes.deployment, async (req, res) => {
     const { family, versionId, ...entity } = parseInput(deploymentParams, req.params, 'path');
-    res.json(await deployments.deployment(entity, family, versionId, { credentials: await httpAuth.credentials(req) }));
+    res.json(await deploymentControls.deployment(entity, family, versionId, { credentials: await httpAuth.credentials(req) }));
   });
 
   router.post(diachronicRoutes.control, async (req, res) => {
@@ -126,16 +107,16 @@ export async function createRouter({
       throw new NotFoundError(`no action ${req.params.action}; the actions are ${controlActions.join(', ')}`);
     }
     const { family, versionId, ...entity } = parseInput(deploymentParams, req.params, 'path');
-    const input = parseInput(controlBodies[action.data], req.body, 'body');
+    const input = parseInput(controlBodySchemas[action.data], req.body, 'body');
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    res.json(await deployments.control(entity, family, versionId, action.data, input, { credentials }));
+    res.json(await deploymentControls.control(entity, family, versionId, action.data, input, { credentials }));
   });
 
   router.post(diachronicRoutes.startDeployment, async (req, res) => {
     const entity = parseInput(entityParams, req.params, 'path');
-    const input = parseInput(startBody, req.body, 'body');
+    const input = parseInput(startDeploymentBodySchema, req.body, 'body');
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const result = await deployments.start(entity, input, { credentials });
+    const result = await deploymentControls.start(entity, input, { credentials });
     res.status(result.outcome === 'duplicate' ? 200 : 202).json(result);
   });
 

@@ -1,24 +1,11 @@
-/** Input schemas shared by the router and the webhook, and how their failures read. */
+/** How input that fails its schema becomes a 400. */
 import { InputError } from '@backstage/errors';
 import { z } from 'zod';
+import { describeIssues } from '@diachronic/contract';
 
-/** Parses or throws a 400 naming the first bad field, e.g. `body.percent: Number must be less than or equal to 100`. */
-export function parseInput<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, value: unknown, where: string): T {
+/** Parses or throws a 400 naming each bad field, e.g. `body.percent: must be at most 100`. */
+export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map(issue => {
-    const field = [where, ...issue.path].join('.');
-    return `${field}: ${issue.message}`;
-  });
-  throw new InputError(problems.join('; '));
+  throw new InputError(describeIssues(parsed.error, where));
 }
-
-export const scheduleSchema = z
-  .array(
-    z.object({
-      percent: z.number().int().min(1).max(100),
-      pauseMs: z.number().int().min(0),
-    }),
-  )
-  .min(1)
-  .max(100);

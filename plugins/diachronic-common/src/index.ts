@@ -1,10 +1,12 @@
 /**
- * Browser-safe parts shared by the Diachronic Backstage plugins: permissions, the catalog annotation,
- * the REST API's types and paths.
+ * Browser-safe parts shared by the Diachronic Backstage plugins: the contract (phases, requests, state),
+ * permissions, the catalog annotation, and the REST API's paths, bodies and answers.
  *
  * @packageDocumentation
  */
+export * from '@diachronic/contract';
 export * from './annotations';
+export * from './bodies';
 export * from './paths';
 export * from './permissions';
 export * from './types';

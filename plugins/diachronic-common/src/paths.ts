@@ -1,4 +1,4 @@
-import type { ControlAction } from '@diachronic/ci/contract';
+import type { ControlAction } from '@diachronic/contract';
 import type { DeploymentListQuery } from './types';
 
 /**

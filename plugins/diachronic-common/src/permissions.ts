@@ -1,4 +1,4 @@
-import type { ControlAction } from '@diachronic/ci/contract';
+import type { ControlAction } from '@diachronic/contract';
 import { createPermission, ResourcePermission } from '@backstage/plugin-permission-common';
 import { RESOURCE_TYPE_CATALOG_ENTITY } from '@backstage/plugin-catalog-common/alpha';
 

@@ -1,31 +1,14 @@
 /**
- * What the Diachronic REST API answers and accepts. Deployment and family state come from the worker's
- * contract unchanged; the types here only add what the backend joins to them (catalog ownership,
- * visibility rows, version flags).
+ * What the Diachronic REST API answers. Deployment and family state come from the contract unchanged; the
+ * types here only add what the backend joins to them (catalog ownership, visibility rows, version flags).
  */
 import type {
   DeploymentPhase,
   DeploymentState,
   FamilyState,
   RequestDeploymentResult,
-  RolloutStep,
   VersionRef,
-} from '@diachronic/ci/contract';
-
-export type {
-  Actor,
-  ControlAction,
-  DeploymentEvent,
-  DeploymentPhase,
-  DeploymentRequest,
-  DeploymentState,
-  FamilyState,
-  MigrationState,
-  RequestDeploymentResult,
-  RolloutStep,
-  StepState,
-  VersionRef,
-} from '@diachronic/ci/contract';
+} from '@diachronic/contract';
 
 /** Temporal's execution status of a deployment workflow, lowercased. */
 export type WorkflowRunStatus =
@@ -130,34 +113,8 @@ export interface EntityFamiliesResponse {
   families: FamilyView[];
 }
 
-/** Body of `promote`, `pause`, `resume` (reason optional) and `abort` (reason required). */
-export interface ControlRequest {
-  reason?: string;
-}
-
-/** Body of `override`: the live percentage to set now, and why. */
-export interface OverrideRequest {
-  percent: number;
-  reason: string;
-}
-
 /** Every control answers the deployment's state after the action. */
 export type ControlResponse = DeploymentState;
-
-/** Body of a manual start (`POST /entity/.../deployments`). */
-export interface StartDeploymentRequest {
-  family: string;
-  /** Short or full git sha, lowercase hex, 7–40 digits. */
-  versionId: string;
-  sha?: string;
-  /** Wait in `dark` until promoted (default false). */
-  dark?: boolean;
-  /** The family's workflows handle the migrate signal (default from the backend's config). */
-  migratory?: boolean;
-  schedule?: RolloutStep[];
-  /** Recorded with the request, as its why. */
-  reason?: string;
-}
 
 /** `started` and `queued` answer 202, `duplicate` 200. */
 export type StartDeploymentResponse = RequestDeploymentResult;

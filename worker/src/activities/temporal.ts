@@ -4,7 +4,9 @@ import { Context } from '@temporalio/activity';
 import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { Router } from '@diachronic/routing';
-import { MIGRATE_SIGNAL_NAME, MigrateSignal, VersionRef, searchAttributes } from '../contract';
+import { VersionRef } from '@diachronic/contract';
+import { searchAttributes } from '@diachronic/contract/temporal';
+import { MIGRATE_SIGNAL_NAME, MigrateSignal } from '@diachronic/migrate';
 import type { VersionFlags } from '../unleash/version-flags';
 
 export interface TemporalActivityDeps {

@@ -1,6 +1,6 @@
 /** Activities over the version registry (Unleash flags) and the versions' workers (Kubernetes). */
 import { ApplicationFailure } from '@temporalio/common';
-import type { Actor, VersionRef } from '../contract';
+import type { Actor, VersionRef } from '@diachronic/contract';
 import { VersionInUseError, VersionWorkers } from '../kubernetes/version-workers';
 import { ArchivedVersionError, VersionFlag, VersionFlags } from '../unleash/version-flags';
 

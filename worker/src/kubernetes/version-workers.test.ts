@@ -9,6 +9,9 @@ import {
   WORKFLOW_LABEL,
 } from './version-workers';
 
+// Calls to the real servers: jest's default 5 s is too short on a busy 2-core machine.
+jest.setTimeout(60_000);
+
 const FAMILY = 'order.eu-1';
 const VERSION_A = '3f9c2ab';
 const VERSION_B = '7d41e0c9b5';
@@ -127,23 +130,9 @@ describe('VersionWorkers against a real kube-apiserver', () => {
     [FAMILY, 'v1,diachronic.dev/workflow'],
   ])('refuses family %j with version %j before calling the API server', async (family, versionId) => {
     expect(() => versionLabelSelector(family, versionId)).toThrow(InvalidLabelValueError);
-    await expect(workers.list(family, versionId)).rejects.toThrow(
+    await expect(workers.deleteVersion(family, versionId, { inUse: notInUse })).rejects.toThrow(
       /^invalid (family|version id) ".*" for label diachronic\.dev\//,
     );
-    await expect(workers.deleteVersion(family, versionId, { inUse: notInUse })).rejects.toThrow(InvalidLabelValueError);
-  });
-
-  it('lists the Deployments of a family, and of one version', async () => {
-    const all = await workers.list(FAMILY);
-    expect(all.map(({ name, versionId, replicas }) => ({ name, versionId, replicas }))).toEqual([
-      { name: 'order-eu-1-3f9c2ab', versionId: VERSION_A, replicas: 2 },
-      { name: 'order-eu-1-3f9c2ab-canary', versionId: VERSION_A, replicas: 2 },
-      { name: 'order-eu-1-7d41e0c9b5', versionId: VERSION_B, replicas: 2 },
-    ]);
-    for (const { createdAt } of all) expect(Date.now() - Date.parse(createdAt)).toBeLessThan(10 * 60_000);
-
-    expect((await workers.list(FAMILY, VERSION_B)).map(worker => worker.name)).toEqual(['order-eu-1-7d41e0c9b5']);
-    expect(await workers.list('order.eu-2')).toEqual([]);
   });
 
   it('refuses to delete a version that routing uses, and deletes nothing', async () => {
@@ -182,11 +171,11 @@ describe('VersionWorkers against a real kube-apiserver', () => {
       workers.deleteVersion(family, VERSION_A, { inUse: notInUse }),
     ]);
     expect(results.flatMap(result => result.deleted).sort()).toEqual(names);
-    expect(await workers.list(family)).toEqual([]);
+    expect((await namesInNamespace()).filter(name => name?.startsWith('race-'))).toEqual([]);
   });
 
   describe('with RBAC', () => {
-    it('lets a service account that may only list deployments list them, and refuses its delete', async () => {
+    it('lets a service account that may only list deployments find them, and refuses its delete', async () => {
       const rbac = admin.makeApiClient(RbacAuthorizationV1Api);
       const name = 'deployment-lister';
       await rbac.createNamespacedRole({
@@ -206,15 +195,21 @@ describe('VersionWorkers against a real kube-apiserver', () => {
         namespace: NAMESPACE,
       });
 
-      const listed = await eventually('listing as the lister', () => lister.list(FAMILY, VERSION_B));
-      expect(listed.map(worker => worker.name)).toEqual(['order-eu-1-7d41e0c9b5']);
-
-      const refusal = lister.deleteVersion(FAMILY, VERSION_B, { inUse: notInUse });
-      await expect(refusal).rejects.toThrow(KubernetesRequestError);
-      await expect(refusal).rejects.toMatchObject({ status: 403, reason: 'Forbidden', namespace: NAMESPACE });
-      await expect(refusal).rejects.toThrow(/forbidden/);
-      await expect(refusal).rejects.toThrow(`in namespace ${NAMESPACE}`);
-      await expect(refusal).rejects.toThrow(versionLabelSelector(FAMILY, VERSION_B));
+      // Until the binding takes effect the list is refused too; then the list passes and the delete is refused.
+      const refusal = await eventually('the list to pass', async () => {
+        const error = await lister.deleteVersion(FAMILY, VERSION_B, { inUse: notInUse }).then(
+          () => undefined,
+          (rejection: Error) => rejection,
+        );
+        if (error?.message.includes('listing Deployments')) throw error;
+        return error;
+      });
+      expect(refusal).toBeInstanceOf(KubernetesRequestError);
+      expect(refusal).toMatchObject({ status: 403, reason: 'Forbidden', namespace: NAMESPACE });
+      expect(refusal?.message).toMatch(/forbidden/);
+      expect(refusal?.message).toContain('deleting Deployment order-eu-1-7d41e0c9b5');
+      expect(refusal?.message).toContain(`in namespace ${NAMESPACE}`);
+      expect(refusal?.message).toContain(versionLabelSelector(FAMILY, VERSION_B));
       expect(await namesInNamespace()).toContain('order-eu-1-7d41e0c9b5');
     });
 
@@ -223,7 +218,7 @@ describe('VersionWorkers against a real kube-apiserver', () => {
         kubeConfig: await serviceAccountKubeConfig(admin, 'no-role'),
         namespace: NAMESPACE,
       });
-      const refusal = nobody.list(FAMILY);
+      const refusal = nobody.deleteVersion(FAMILY, VERSION_B, { inUse: notInUse });
       await expect(refusal).rejects.toMatchObject({ status: 403, reason: 'Forbidden', namespace: NAMESPACE });
       await expect(refusal).rejects.toThrow(
         `system:serviceaccount:${NAMESPACE}:no-role" cannot list resource "deployments" in API group "apps" in the namespace "${NAMESPACE}"`,

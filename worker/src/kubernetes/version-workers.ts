@@ -1,12 +1,12 @@
 /**
- * The Kubernetes Deployments that run each version's worker: found by two labels, listed, and deleted
- * once routing no longer uses the version. Talks to the API server with @kubernetes/client-node only.
+ * The Kubernetes Deployments that run each version's worker: found by two labels and deleted once
+ * routing no longer uses the version. Talks to the API server with @kubernetes/client-node only.
  */
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ApiException, AppsV1Api, KubeConfig, type V1Deployment } from '@kubernetes/client-node';
-import { FAMILY_PATTERN, VERSION_ID_PATTERN } from '../contract';
+import { FAMILY_PATTERN, VERSION_ID_PATTERN } from '@diachronic/contract';
 
 export const WORKFLOW_LABEL = 'diachronic.dev/workflow';
 export const VERSION_LABEL = 'diachronic.dev/version';
@@ -14,16 +14,6 @@ export const VERSION_LABEL = 'diachronic.dev/version';
 // A DNS-1123 label, which is what the API server accepts as a namespace name.
 const NAMESPACE_PATTERN = /^[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?$/;
 const LIST_PAGE_SIZE = 500;
-
-/** One Deployment that runs a worker of a version. */
-export interface VersionWorker {
-  name: string;
-  versionId: string;
-  /** Desired replicas (spec.replicas). */
-  replicas: number;
-  /** ISO timestamp. */
-  createdAt: string;
-}
 
 export interface DeleteVersionOptions {
   /** Whether routing currently sends workflows to the version; computed by the caller. */
@@ -89,12 +79,6 @@ export function versionLabelSelector(family: string, versionId: string): string 
   return `${WORKFLOW_LABEL}=${family},${VERSION_LABEL}=${versionId}`;
 }
 
-/** All versions of a family: the workflow label equal, the version label present. */
-function familyLabelSelector(family: string): string {
-  assertLabelValues(family);
-  return `${WORKFLOW_LABEL}=${family},${VERSION_LABEL}`;
-}
-
 function statusOf(body: unknown): { message?: string; reason?: string } {
   let status: unknown = body;
   if (typeof body === 'string') {
@@ -147,22 +131,6 @@ export class VersionWorkers {
       );
     }
     return new VersionWorkers({ kubeConfig, namespace });
-  }
-
-  /** The Deployments of a family (all its versions, or one), sorted by name. */
-  async list(family: string, versionId?: string): Promise<VersionWorker[]> {
-    const labelSelector =
-      versionId === undefined ? familyLabelSelector(family) : versionLabelSelector(family, versionId);
-    const deployments = await this.listDeployments(labelSelector);
-    return deployments
-      .map(deployment => ({
-        name: deployment.metadata?.name ?? '',
-        versionId: deployment.metadata?.labels?.[VERSION_LABEL] ?? '',
-        // The API server defaults spec.replicas to 1; absent only on a malformed object.
-        replicas: deployment.spec?.replicas ?? 1,
-        createdAt: deployment.metadata?.creationTimestamp?.toISOString() ?? '',
-      }))
-      .sort((a, b) => a.name.localeCompare(b.name));
   }
 
   /**

@@ -1,26 +1,26 @@
+/** The registry of versions, kept in Unleash: one flag per version, its metadata in the description. */
 import {
   AbortMark,
-  assertFamily,
-  assertVersionId,
+  Actor,
   DARK_STRATEGY_TITLE,
-  encodeFlagMetadata,
-  familyGroupId,
   LIVE_STRATEGY_TITLE,
   VersionFlagMetadata,
+  VersionRef,
+  assertFamily,
+  assertVersionId,
+  encodeFlagMetadata,
   versionFlagMetadata,
   versionFlagName,
   versionTaskQueue,
-} from '@diachronic/routing';
-import type { Actor } from '../contract';
+} from '@diachronic/contract';
+import { mayRouteTo } from '@diachronic/routing';
+import { FeatureDetails, FeatureSearchPage, FeatureStrategy, PAGE_SIZE } from './admin-api';
 import { UnleashAdminClient, UnleashApiError } from './admin-client';
+import { lastLivePercentChange } from './live-strategy-events';
+import { darkStrategy, effectivePercent, liveStrategy } from './strategies';
 
 /** One version of a family as its flag stands in Unleash. */
-export interface VersionFlag {
-  family: string;
-  versionId: string;
-  seq: number;
-  taskQueue: string;
-  flag: string;
+export interface VersionFlag extends VersionRef {
   archived: boolean;
   aborted?: AbortMark;
   /** The live rollout; 0 when the live strategy is missing or disabled. */
@@ -44,37 +44,11 @@ export type FlagRef = Pick<VersionFlag, 'flag'>;
 
 export type SetLivePercentResult = { ok: true } | { ok: false; seen: number };
 
-interface FeatureStrategy {
-  id: string;
-  title?: string | null;
-  disabled?: boolean | null;
-  parameters?: Record<string, string>;
-}
-
-interface FeatureDetails {
-  name: string;
-  description?: string | null;
-  environments: Array<{ name: string; enabled: boolean; strategies: FeatureStrategy[] }>;
-}
-
-interface FeatureSearchPage {
-  features: Array<{ name: string; description?: string | null }>;
-}
-
-interface StrategyUpdateEvent {
-  createdBy: string;
-  createdAt: string;
-  data: FeatureStrategy | null;
-  preData: FeatureStrategy | null;
-}
-
 interface FamilyFlag {
   name: string;
   meta: VersionFlagMetadata;
   archived: boolean;
 }
-
-const PAGE_SIZE = 100;
 
 function versionFields({ name, meta }: Pick<FamilyFlag, 'name' | 'meta'>) {
   return {
@@ -88,10 +62,6 @@ function versionFields({ name, meta }: Pick<FamilyFlag, 'name' | 'meta'>) {
   };
 }
 
-function effectivePercent(strategy: FeatureStrategy | null | undefined): number {
-  return strategy && !strategy.disabled ? Number(strategy.parameters?.rollout ?? 0) : 0;
-}
-
 function assertPercent(percent: number, flag: string): void {
   if (!Number.isInteger(percent) || percent < 0 || percent > 100) {
     throw new Error(`live percentage for flag ${flag} must be an integer from 0 to 100, got ${percent}`);
@@ -102,30 +72,7 @@ function isTestOperationFailure(error: unknown): boolean {
   return error instanceof UnleashApiError && error.status === 500 && error.body.includes('Test operation failed');
 }
 
-function darkStrategy(family: string) {
-  return {
-    name: 'flexibleRollout',
-    title: DARK_STRATEGY_TITLE,
-    disabled: false,
-    parameters: { rollout: '100', stickiness: 'default', groupId: familyGroupId(family) },
-    constraints: [{ contextName: 'isTest', operator: 'IN', values: ['true'] }],
-  };
-}
-
-function liveStrategy(family: string) {
-  return {
-    name: 'flexibleRollout',
-    title: LIVE_STRATEGY_TITLE,
-    disabled: false,
-    parameters: { rollout: '0', stickiness: 'userId', groupId: familyGroupId(family) },
-    constraints: [],
-  };
-}
-
-/**
- * The registry of versions, kept in Unleash: one flag per version, its metadata in the description.
- * Every method is safe to retry.
- */
+/** Every method is safe to retry. */
 export class VersionFlags {
   constructor(private readonly client: UnleashAdminClient) {}
 
@@ -175,12 +122,6 @@ export class VersionFlags {
     return Promise.all(flags.map(f => this.load(f)));
   }
 
-  async getVersion(family: string, versionId: string): Promise<VersionFlag | null> {
-    const flags = await this.findFamilyFlags(family, true);
-    const found = flags.find(f => f.meta.versionId === versionId);
-    return found ? this.load(found) : null;
-  }
-
   /** The version traffic falls back to from the one with `seq`: newest lower seq not archived or aborted. */
   async previousVersion(family: string, seq: number): Promise<VersionFlag | null> {
     const candidates = (await this.listVersions(family)).filter(v => v.seq < seq && !v.aborted);
@@ -188,28 +129,10 @@ export class VersionFlags {
   }
 
   /** The live percentage, and who last changed it and when, as far as Unleash's event log tells. */
-  async readLivePercent(
-    flag: FlagRef,
-  ): Promise<{ percent: number; changedBy?: string; changedAt?: string }> {
+  async readLivePercent(flag: FlagRef): Promise<{ percent: number; changedBy?: string; changedAt?: string }> {
     const live = await this.strategy(flag.flag, LIVE_STRATEGY_TITLE);
-    const percent = effectivePercent(live);
-    for (let offset = 0; ; offset += PAGE_SIZE) {
-      const { events } = await this.client.request<{ events: StrategyUpdateEvent[] }>(
-        'GET',
-        `/api/admin/search/events?${new URLSearchParams({
-          feature: `IS:${flag.flag}`,
-          type: 'IS:feature-strategy-update',
-          environment: `IS:${this.client.environment}`,
-          limit: String(PAGE_SIZE),
-          offset: String(offset),
-        })}`,
-      );
-      const change = events.find(
-        e => e.data?.id === live.id && effectivePercent(e.data) !== effectivePercent(e.preData),
-      );
-      if (change) return { percent, changedBy: change.createdBy, changedAt: change.createdAt };
-      if (events.length < PAGE_SIZE) return { percent };
-    }
+    const change = await lastLivePercentChange(this.client, flag.flag, live.id);
+    return { percent: effectivePercent(live), ...change };
   }
 
   /**
@@ -272,17 +195,11 @@ export class VersionFlags {
     await this.client.request('DELETE', this.featurePath(flag.flag));
   }
 
-  /**
-   * Whether some workflow id may be routed to this version now, which forbids deleting its worker. It
-   * mirrors route(): the flag is served (not archived, environment on) and enables someone (live > 0 or
-   * dark on), and no newer served version has live at 100%, which would take every id first (the live
-   * strategy has no constraint, so that covers isTest ids too).
-   */
+  /** Whether routing may send some workflow id to this version now, which forbids deleting its worker. */
   async versionInUse(family: string, versionId: string): Promise<boolean> {
     const versions = await this.listVersions(family);
     const version = versions.find(v => v.versionId === versionId);
-    if (!version?.enabled || (version.livePercent === 0 && !version.darkEnabled)) return false;
-    return !versions.some(v => v.seq > version.seq && v.enabled && v.livePercent === 100);
+    return version !== undefined && mayRouteTo(version, versions);
   }
 
   /** Adds what an interrupted creation left out: a Diachronic strategy, the environment switch. */

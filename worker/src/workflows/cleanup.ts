@@ -1,5 +1,5 @@
 import { continueAsNew, sleep, workflowInfo } from '@temporalio/workflow';
-import type { VersionRef } from '../contract';
+import type { VersionRef } from '@diachronic/contract';
 import { isVersionInUse, retireActivities, visibilityActivities } from './proxies';
 
 export interface CleanupInput {

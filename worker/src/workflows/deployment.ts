@@ -19,18 +19,20 @@ import {
   DeploymentPhase,
   DeploymentRequest,
   DeploymentState,
+  isTerminalPhase,
+  workflowIds,
+} from '@diachronic/contract';
+import {
   abortUpdate,
   deploymentStateQuery,
-  isTerminalPhase,
   overrideUpdate,
   pauseUpdate,
   promoteUpdate,
   resumeUpdate,
   searchAttributes,
-  workflowIds,
-} from '../contract';
+} from '@diachronic/contract/temporal';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { normalizeSchedule } from '../schedule';
+import { normalizeSchedule } from '@diachronic/contract';
 import { diachronicCleanup } from './cleanup';
 import { migrationProgressSignal, rolloutControlSignal, rolloutProgressSignal, sweepNowSignal } from './messages';
 import { diachronicMigration } from './migration';

@@ -14,12 +14,10 @@ import {
   DeploymentRequest,
   FamilyState,
   RequestDeploymentResult,
-  familyStateQuery,
-  requestDeploymentUpdate,
-  searchAttributes,
+  deploymentRequestProblem,
   workflowIds,
-} from '../contract';
-import { deploymentRequestProblem } from '../requests';
+} from '@diachronic/contract';
+import { familyStateQuery, requestDeploymentUpdate, searchAttributes } from '@diachronic/contract/temporal';
 import { diachronicDeployment } from './deployment';
 import { visibilityActivities } from './proxies';
 

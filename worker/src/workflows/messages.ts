@@ -1,6 +1,6 @@
 /** Signals between the deployment workflow and its children; internal to the worker. */
 import { defineSignal } from '@temporalio/workflow';
-import type { MigrationState, StepState } from '../contract';
+import type { MigrationState, StepState } from '@diachronic/contract';
 
 export type RolloutControl = 'pause' | 'resume' | 'check';
 /** Deployment → rollout: pause or resume the schedule, or check the live percentage now. */

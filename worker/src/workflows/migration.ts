@@ -1,5 +1,5 @@
 import { condition, continueAsNew, getExternalWorkflowHandle, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
-import type { MigrationState, VersionRef } from '../contract';
+import type { MigrationState, VersionRef } from '@diachronic/contract';
 import { migrationProgressSignal, sweepNowSignal } from './messages';
 import { isVersionInUse, retireActivities, sweepActivities, visibilityActivities } from './proxies';
 

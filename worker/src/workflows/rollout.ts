@@ -1,6 +1,6 @@
 import { condition, getExternalWorkflowHandle, setHandler } from '@temporalio/workflow';
-import type { RolloutStep, StepState, VersionRef } from '../contract';
-import { firstStepAbove, rolloutEta } from '../schedule';
+import type { RolloutStep, StepState, VersionRef } from '@diachronic/contract';
+import { firstStepAbove, rolloutEta } from '@diachronic/contract';
 import { rolloutControlSignal, rolloutProgressSignal } from './messages';
 import { flagActivities } from './proxies';
 

@@ -1,4 +1,5 @@
 import { WorkflowHandle, WorkflowNotFoundError } from '@temporalio/client';
+import { versionTaskQueue, workflowIds } from '@diachronic/contract';
 import {
   abortUpdate,
   familyStateQuery,
@@ -6,9 +7,7 @@ import {
   pauseUpdate,
   promoteUpdate,
   resumeUpdate,
-  versionTaskQueue,
-  workflowIds,
-} from '../../src/contract';
+} from '@diachronic/contract/temporal';
 import { finishSignal, sleeper, sleeperStateQuery } from '../fixtures/workflows';
 import { Harness, expectRefused, fastOptions, startHarness, uniqueFamily, uniqueVersionId, waitFor } from '../harness';
 
@@ -53,7 +52,7 @@ describe('deployments against real Temporal, Unleash and kube-apiserver', () => 
     expect(state.previous).toBeNull();
     expect(state.livePercent).toBe(100);
     expect(state.version).toMatchObject({ family, versionId: v1, seq: 0, taskQueue: `${family}@${v1}` });
-    const flag = await h.versionFlags.getVersion(family, v1);
+    const flag = await h.version(family, v1);
     expect(flag).toMatchObject({ livePercent: 100, darkEnabled: true, archived: false });
     expect(state.events.map(event => event.action)).toEqual(['request', 'flag created', 'initial deployment']);
   });
@@ -86,8 +85,8 @@ describe('deployments against real Temporal, Unleash and kube-apiserver', () => 
       expect(state).toEqual({ migrateSignals: 1, queues: [versionTaskQueue(family, v1), versionTaskQueue(family, v2)] });
     }
     expect(await h.workerDeployments(family)).toEqual([v2Deployment]);
-    expect(await h.versionFlags.getVersion(family, v1)).toMatchObject({ archived: true });
-    expect(await h.versionFlags.getVersion(family, v2)).toMatchObject({ livePercent: 100, archived: false });
+    expect(await h.version(family, v1)).toMatchObject({ archived: true });
+    expect(await h.version(family, v2)).toMatchObject({ livePercent: 100, archived: false });
     await finish(sleepers);
     h.recordHistory('deployment-migratory', workflowIds.deployment(family, v2));
     h.recordHistory('rollout-completed', workflowIds.rollout(family, v2));
@@ -105,7 +104,7 @@ describe('deployments against real Temporal, Unleash and kube-apiserver', () => 
     await h.deploy(h.request(family, v2, fastOptions({ dark: true, migratory: false })));
     const dark = await h.waitForPhase(family, v2, ['dark']);
     expect(dark.livePercent).toBe(0);
-    expect(await h.versionFlags.getVersion(family, v2)).toMatchObject({ livePercent: 0, darkEnabled: true });
+    expect(await h.version(family, v2)).toMatchObject({ livePercent: 0, darkEnabled: true });
 
     const handle = h.client.workflow.getHandle(workflowIds.deployment(family, v2));
     await expectRefused(
@@ -152,7 +151,7 @@ describe('deployments against real Temporal, Unleash and kube-apiserver', () => 
       who: 'user:default/ops',
       detail: expect.stringMatching(/from 10% to 70%/),
     });
-    expect(await h.versionFlags.getVersion(family, v2)).toMatchObject({ livePercent: 70 });
+    expect(await h.version(family, v2)).toMatchObject({ livePercent: 70 });
     // The old version keeps its worker while routing still sends 30% of new workflows there.
     await expectRefused(
       handle.executeUpdate(pauseUpdate, { args: [{ who: 'user:default/ops' }] }),
@@ -163,7 +162,7 @@ describe('deployments against real Temporal, Unleash and kube-apiserver', () => 
     await finish(sleepers);
     const done = await h.waitForPhase(family, v2, ['overridden']);
     expect(done.events.map(event => event.action)).toEqual(expect.arrayContaining(['override', 'old version retired']));
-    expect(await h.versionFlags.getVersion(family, v1)).toMatchObject({ archived: true });
+    expect(await h.version(family, v1)).toMatchObject({ archived: true });
     h.recordHistory('deployment-overridden', workflowIds.deployment(family, v2));
     h.recordHistory('rollout-overridden', workflowIds.rollout(family, v2));
   });
@@ -187,7 +186,7 @@ describe('deployments against real Temporal, Unleash and kube-apiserver', () => 
     const done = await h.waitForPhase(family, v2, ['overridden']);
     expect(done.reason).toMatch(/^overridden by \S+: 30%$/);
     expect(done.reason).not.toContain('unknown');
-    expect(await h.versionFlags.getVersion(family, v2)).toMatchObject({ livePercent: 30 });
+    expect(await h.version(family, v2)).toMatchObject({ livePercent: 30 });
   });
 
   it('pause holds the schedule and resume continues it', async () => {
@@ -233,14 +232,14 @@ describe('deployments against real Temporal, Unleash and kube-apiserver', () => 
     await handle.executeUpdate(abortUpdate, { args: [{ who: 'user:default/ops', why: 'error rate up' }] });
     const aborted = await h.waitForPhase(family, v2, ['aborted']);
     expect(aborted.reason).toBe('aborted by user:default/ops: error rate up');
-    expect(await h.versionFlags.getVersion(family, v2)).toMatchObject({ livePercent: 0, darkEnabled: false });
-    expect(await h.versionFlags.getVersion(family, v1)).toMatchObject({ livePercent: 100, archived: false });
+    expect(await h.version(family, v2)).toMatchObject({ livePercent: 0, darkEnabled: false });
+    expect(await h.version(family, v1)).toMatchObject({ livePercent: 100, archived: false });
     expect(await h.workerDeployments(family)).toContain(v2Deployment);
 
     // Once the last workflow on the aborted version ends, its cleanup removes it.
     await onV2.signal(finishSignal);
     await waitFor('the aborted version to be cleaned up', async () => !(await h.workerDeployments(family)).includes(v2Deployment));
-    expect(await h.versionFlags.getVersion(family, v2)).toMatchObject({ archived: true });
+    expect(await h.version(family, v2)).toMatchObject({ archived: true });
 
     // An aborted version is never the previous version of a later deployment.
     const v3 = uniqueVersionId();
@@ -270,7 +269,7 @@ describe('deployments against real Temporal, Unleash and kube-apiserver', () => 
     const cleanup = h.client.workflow.getHandle(workflowIds.cleanup(family, v1));
     expect(await cleanup.result()).toEqual({ deletedDeployments: [v1Deployment] });
     expect(await h.workerDeployments(family)).toEqual([]);
-    expect(await h.versionFlags.getVersion(family, v1)).toMatchObject({ archived: true });
+    expect(await h.version(family, v1)).toMatchObject({ archived: true });
     h.recordHistory('cleanup-replaced', workflowIds.cleanup(family, v1));
   });
 
@@ -314,7 +313,7 @@ describe('deployments against real Temporal, Unleash and kube-apiserver', () => 
   it('refuses an invalid request with the field named, and starts nothing', async () => {
     const family = uniqueFamily();
     const bad = h.request(family, 'NOT-A-SHA', fastOptions());
-    await expectRefused(h.deploy(bad), /^versionId "NOT-A-SHA" is not a git sha \(7–40 lowercase hex digits\)$/);
+    await expectRefused(h.deploy(bad), /^versionId: must be a git sha: 7–40 lowercase hex digits$/);
     await expect(h.client.workflow.getHandle(workflowIds.deployment(family, 'NOT-A-SHA')).describe()).rejects.toThrow(
       WorkflowNotFoundError,
     );

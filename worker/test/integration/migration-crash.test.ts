@@ -1,6 +1,7 @@
 import { ChildProcess } from 'node:child_process';
 import { requestDeployment } from '../../src/client';
-import { deploymentStateQuery, versionTaskQueue, workflowIds } from '../../src/contract';
+import { versionTaskQueue, workflowIds } from '@diachronic/contract';
+import { deploymentStateQuery } from '@diachronic/contract/temporal';
 import { finishSignal, sleeper, sleeperStateQuery } from '../fixtures/workflows';
 import { Harness, spawnDiachronicWorker, startHarness, uniqueFamily, uniqueVersionId, waitFor } from '../harness';
 

@@ -90,7 +90,7 @@ describe('the order family moves from v1 to v2', () => {
     }
     expect(await h.workerDeployments(family)).toEqual([v2Deployment].sort());
     expect(await h.workerDeployments(family)).not.toContain(v1Deployment);
-    expect(await h.versionFlags.getVersion(family, v1)).toMatchObject({ archived: true });
+    expect(await h.version(family, v1)).toMatchObject({ archived: true });
 
     await waitFor('the signaler to drop v1', async () => router.versions(family).map(version => version.versionId).join() === v2);
     const fresh = await startOrder('o-new');

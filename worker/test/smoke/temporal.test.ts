@@ -1,8 +1,11 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import searchAttributes from '../../src/search-attributes.json';
+import searchAttributes from '@diachronic/contract/search-attributes.json';
 import { testServices } from '@diachronic/test-utils';
 import { createSmokeActivities } from './activities';
+
+// Worker.create bundles the workflow code first: seconds on a busy machine, more than jest's default 5 s.
+jest.setTimeout(60_000);
 
 describe('the Temporal dev server started by the repo scripts', () => {
   let env: TestWorkflowEnvironment;

@@ -3,7 +3,8 @@
  * Diachronic worker's admin client, as a deployment would), a Router that sees them, a Temporal connection,
  * a worker running the fixture workflows, and clean-up of everything the tests started.
  */
-import { RouteDecision, Router } from '@diachronic/routing';
+import type { VersionRef } from '@diachronic/contract';
+import { Router } from '@diachronic/routing';
 import {
   TestServices,
   terminateRunning as terminateRunningMatching,
@@ -62,8 +63,8 @@ export class TestFlags {
   }
 
   /** The family's versions, oldest first, as `route` answers them. */
-  async createFamily(family: string, versions: VersionSpec[]): Promise<RouteDecision[]> {
-    const decisions: RouteDecision[] = [];
+  async createFamily(family: string, versions: VersionSpec[]): Promise<VersionRef[]> {
+    const decisions: VersionRef[] = [];
     for (const { live, dark = true } of versions) {
       const { flag } = await this.flags.ensureVersionFlag({ family, versionId: uniqueVersionId() });
       this.created.push(flag.flag);
@@ -99,7 +100,7 @@ export async function startTestRouter(services: TestServices, ready: (router: Ro
 }
 
 /** Whether the router sends some of `sampleIds` to `version` as live (not test) traffic. */
-export function routesLiveTo(router: Router, version: RouteDecision, sampleIds: readonly string[]): boolean {
+export function routesLiveTo(router: Router, version: VersionRef, sampleIds: readonly string[]): boolean {
   return sampleIds.some(id => router.route(version.family, id, { isTest: false })?.flag === version.flag);
 }
 

@@ -1,4 +1,5 @@
-import { RouteDecision, Router } from '@diachronic/routing';
+import type { VersionRef } from '@diachronic/contract';
+import { Router } from '@diachronic/routing';
 import { Connection, WorkflowExecutionInfo } from '@temporalio/client';
 import { defineSearchAttributeKey } from '@temporalio/common';
 import { Express } from 'express';
@@ -36,9 +37,9 @@ describe('the signaler HTTP service on the real services', () => {
   let connection: Connection;
   let service: SignalerService;
   let app: Express;
-  let v1: RouteDecision;
-  let v2: RouteDecision;
-  let work: RouteDecision;
+  let v1: VersionRef;
+  let v2: VersionRef;
+  let work: VersionRef;
   let workers: { stop(): Promise<void> } | undefined;
 
   beforeAll(async () => {

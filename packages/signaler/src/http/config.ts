@@ -1,4 +1,4 @@
-import { assertFamily } from '@diachronic/routing';
+import { assertFamily } from '@diachronic/contract';
 import { ManagedWorkflowTypes } from '../interceptor';
 import { DEFAULT_BODY_LIMIT } from './app';
 

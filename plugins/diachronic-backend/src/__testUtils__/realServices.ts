@@ -72,7 +72,7 @@ export function pluginConfig(services: RealServices, taskQueue: string, webhookS
   return {
     diachronic: {
       temporal: { address: services.temporalAddress, namespace: 'default', taskQueue },
-      unleash: { url: services.unleashUrl, adminToken: services.unleashAdminToken },
+      unleash: { url: services.unleashUrl, clientToken: services.unleashClientToken },
       github: { webhookSecret },
       // As the worker's tests' fastOptions: a deployment takes seconds.
       deploymentDefaults: { migratory: false, sweepIntervalMs: 300, drainGuardMs: 1200, cleanupPollMs: 300 },

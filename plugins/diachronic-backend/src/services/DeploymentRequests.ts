@@ -1,23 +1,23 @@
 import { InputError } from '@backstage/errors';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { deploymentRequestProblem } from '@diachronic/ci/requests';
-import { requestDeployment } from '@diachronic/ci/client';
-import { DeploymentRequest, RequestDeploymentResult, RolloutStep } from '@diachronic/ci/contract';
+import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
+import {
+  DeploymentOptions,
+  DeploymentRequest,
+  RequestDeploymentResult,
+  deploymentRequestProblem,
+  familyWorkflowStart,
+} from '@diachronic/contract';
+import { requestDeploymentUpdate } from '@diachronic/contract/temporal';
 import { DiachronicConfig } from '../config';
 import { TemporalAccess } from './temporal';
 import { applicationFailureType, unavailable } from './temporalErrors';
 
-/** What a caller (a person or a GitHub delivery) asks for; the backend's defaults fill the rest. */
-export interface DeploymentAsk {
-  family: string;
-  versionId: string;
-  sha?: string;
-  environment?: string;
-  dark?: boolean;
-  migratory?: boolean;
-  schedule?: RolloutStep[];
-  requestedBy: DeploymentRequest['requestedBy'];
-  source: DeploymentRequest['source'];
+/** A request as a caller (a person or a GitHub delivery) makes it: options it leaves out get the defaults. */
+export type DeploymentAsk = Omit<DeploymentRequest, 'options'> & { options: Partial<DeploymentOptions> };
+
+/** Drops the keys whose value is undefined, so that they do not count as given. */
+function given<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /**
@@ -30,24 +30,11 @@ export class DeploymentRequests {
     private readonly config: DiachronicConfig,
   ) {}
 
-  build(ask: DeploymentAsk): DeploymentRequest {
-    const defaults = this.config.deploymentDefaults;
-    const request: DeploymentRequest = {
-      family: ask.family,
-      versionId: ask.versionId,
-      ...(ask.sha && { sha: ask.sha }),
-      ...(ask.environment && { environment: ask.environment }),
-      options: {
-        dark: ask.dark ?? false,
-        migratory: ask.migratory ?? defaults.migratory,
-        ...(ask.schedule && { schedule: ask.schedule }),
-        ...(defaults.sweepIntervalMs !== undefined && { sweepIntervalMs: defaults.sweepIntervalMs }),
-        ...(defaults.drainGuardMs !== undefined && { drainGuardMs: defaults.drainGuardMs }),
-        ...(defaults.cleanupPollMs !== undefined && { cleanupPollMs: defaults.cleanupPollMs }),
-      },
-      requestedBy: ask.requestedBy,
-      source: ask.source,
-    };
+  build({ options, ...ask }: DeploymentAsk): DeploymentRequest {
+    const request = {
+      ...given(ask),
+      options: { dark: false, ...given(this.config.deploymentDefaults), ...given(options) },
+    } as DeploymentRequest;
     // The same check the family workflow's validator makes, so a bad request fails here with a 400.
     const problem = deploymentRequestProblem(request);
     if (problem) throw new InputError(problem);
@@ -55,18 +42,20 @@ export class DeploymentRequests {
   }
 
   async send(request: DeploymentRequest): Promise<RequestDeploymentResult> {
-    const { taskQueue } = this.config.temporal;
+    const { workflowType, ...start } = familyWorkflowStart(request.family, this.temporal.taskQueue);
+    const startWorkflowOperation = new WithStartWorkflowOperation(workflowType, { ...start, args: [...start.args] });
     try {
       return await this.temporal.withWorkerDeadline(() =>
-        requestDeployment(this.temporal.client, request, { taskQueue }),
+        this.temporal.client.workflow.executeUpdateWithStart(requestDeploymentUpdate, {
+          args: [request],
+          startWorkflowOperation,
+        }),
       );
     } catch (error) {
       if (error instanceof WorkflowUpdateFailedError && applicationFailureType(error.cause) === 'InvalidRequest') {
         throw new InputError(error.cause!.message);
       }
-      throw (
-        unavailable(error, `deployment of ${request.family} ${request.versionId} not requested`, taskQueue) ?? error
-      );
+      throw unavailable(error, `deployment of ${request.family} ${request.versionId} not requested`, this.temporal.taskQueue) ?? error;
     }
   }
 }

@@ -7,7 +7,8 @@ import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { AuthenticationError, CustomErrorBase, InputError, ServiceUnavailableError } from '@backstage/errors';
 import { z } from 'zod';
 import { WebhookResponse } from '@diachronic/backstage-plugin-diachronic-common';
-import { parseInput, scheduleSchema } from '../validation';
+import { scheduleSchema } from '@diachronic/contract';
+import { parseInput } from '../validation';
 import { DeploymentRequests } from './DeploymentRequests';
 import { EntityAccess, OwningEntity } from './entities';
 
@@ -137,9 +138,7 @@ export class GithubWebhookService {
       versionId: deployment.sha.slice(0, 7),
       sha: deployment.sha,
       environment: deployment.environment,
-      dark: options?.dark,
-      migratory: options?.migratory,
-      schedule: options?.schedule,
+      options: { dark: options?.dark, migratory: options?.migratory, schedule: options?.schedule },
       requestedBy: { who: `github:${sender.login}`, why: `deployment to ${deployment.environment} succeeded` },
       source: { kind: 'github', deliveryId: delivery.deliveryId },
     });

@@ -3,6 +3,8 @@ import { DiachronicConfig } from '../config';
 
 export interface TemporalAccess {
   client: Client;
+  /** The task queue the Diachronic worker polls, named in errors when it does not answer. */
+  taskQueue: string;
   /** Runs a call that waits for the Diachronic worker (query, update) with the configured deadline. */
   withWorkerDeadline<T>(fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -33,6 +35,7 @@ export function createTemporalAccess(config: DiachronicConfig): TemporalAccess {
   const client = new Client({ connection, namespace: config.temporal.namespace });
   return {
     client,
+    taskQueue: config.temporal.taskQueue,
     withWorkerDeadline: fn => connection.withDeadline(Date.now() + config.temporal.workerTimeoutMs, fn),
     close: () => connection.close(),
   };

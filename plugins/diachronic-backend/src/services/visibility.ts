@@ -8,11 +8,11 @@ import {
   FAMILY_PATTERN,
   VERSION_ID_PATTERN,
   activePhases,
-  searchAttributes,
   terminalPhases,
   workflowIds,
   workflowTypes,
-} from '@diachronic/ci/contract';
+} from '@diachronic/contract';
+import { searchAttributes } from '@diachronic/contract/temporal';
 import type { DeploymentSummary, WorkflowRunStatus } from '@diachronic/backstage-plugin-diachronic-common';
 
 /** The server's largest page (Temporal's default `frontend.visibilityMaxPageSize`). */

@@ -1,12 +1,15 @@
 import { useApi } from '@backstage/core-plugin-api';
-import type { DeploymentListQuery, DeploymentListResponse } from '@diachronic/backstage-plugin-diachronic-common';
+import {
+  DeploymentListQuery,
+  DeploymentListResponse,
+  isTerminalPhase,
+} from '@diachronic/backstage-plugin-diachronic-common';
 import { diachronicApiRef } from '../api';
-import { isTerminal } from '../phases';
 import { usePolledAsync } from './usePolledAsync';
 
 function isListLive(response: DeploymentListResponse): boolean {
   return response.items.some(
-    item => item.queueLength > 0 || (item.latest?.phase !== undefined && !isTerminal(item.latest.phase)),
+    item => item.queueLength > 0 || (item.latest?.phase !== undefined && !isTerminalPhase(item.latest.phase)),
   );
 }
 

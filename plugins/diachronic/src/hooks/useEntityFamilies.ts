@@ -1,15 +1,14 @@
 import { useApi } from '@backstage/core-plugin-api';
 import { getCompoundEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import type { EntityFamiliesResponse } from '@diachronic/backstage-plugin-diachronic-common';
+import { EntityFamiliesResponse, isTerminalPhase } from '@diachronic/backstage-plugin-diachronic-common';
 import { diachronicApiRef } from '../api';
-import { isTerminal } from '../phases';
 import { PollingOptions, usePolledAsync } from './usePolledAsync';
 
 /** Something is moving: a deployment runs or waits, so the tab refreshes itself. */
 export function isFamiliesLive(response: EntityFamiliesResponse): boolean {
   return response.families.some(
-    family => family.queue.length > 0 || (family.deployment !== undefined && !isTerminal(family.deployment.phase)),
+    family => family.queue.length > 0 || (family.deployment !== undefined && !isTerminalPhase(family.deployment.phase)),
   );
 }
 

@@ -5,11 +5,13 @@ import Tooltip from '@material-ui/core/Tooltip';
 import Alert from '@material-ui/lab/Alert';
 import {
   ControlAction,
+  controlAllowedIn,
+  controlPhases,
   diachronicControlPermissions,
   DeploymentState,
 } from '@diachronic/backstage-plugin-diachronic-common';
 import type { ControlInput, ControlPermissions } from '../../hooks';
-import { controlPhases, phaseLabels } from '../../phases';
+import { phaseLabels } from '../../phases';
 import { AbortDialog } from '../AbortDialog';
 import { OverrideDialog } from '../OverrideDialog';
 
@@ -21,9 +23,8 @@ export function controlBlocker(
 ): string | undefined {
   if (allowed === undefined) return 'Checking your permissions…';
   if (!allowed) return `You lack the permission ${diachronicControlPermissions[action].name} on this entity.`;
-  const phases = controlPhases[action];
-  if (!phases.includes(deployment.phase)) {
-    const when = phases.map(phase => phaseLabels[phase].toLowerCase()).join(' or ');
+  if (!controlAllowedIn(action, deployment.phase)) {
+    const when = controlPhases[action].map(phase => phaseLabels[phase].toLowerCase()).join(' or ');
     return `Only possible while the deployment is ${when}; it is ${phaseLabels[deployment.phase].toLowerCase()}.`;
   }
   if (action === 'pause' && deployment.step?.paused) return 'The rollout is already paused.';

@@ -4,9 +4,8 @@ import Step from '@material-ui/core/Step';
 import StepLabel from '@material-ui/core/StepLabel';
 import Stepper from '@material-ui/core/Stepper';
 import Typography from '@material-ui/core/Typography';
-import type { DeploymentState, VersionRef } from '@diachronic/backstage-plugin-diachronic-common';
+import { DeploymentState, VersionRef, isTerminalPhase } from '@diachronic/backstage-plugin-diachronic-common';
 import { formatFromNow, formatTime } from '../../format';
-import { isTerminal } from '../../phases';
 import { PhaseChip } from '../PhaseChip';
 
 const versionLabel = (version: VersionRef | null | undefined, versionId?: string) =>
@@ -87,7 +86,7 @@ export function DeploymentProgress({ deployment }: { deployment: DeploymentState
           Dark: only test traffic (isTest) reaches {request.versionId}; live stays at 0% until promoted.
         </Typography>
       )}
-      {!isTerminal(phase) && phase !== 'queued' && phase !== 'preparing' && (
+      {!isTerminalPhase(phase) && phase !== 'preparing' && (
         <Box mt={2}>
           <Typography variant="body2">
             {livePercent}% of new workflows start on {request.versionId}

@@ -30,9 +30,9 @@ describe('FamilyPanel', () => {
     expect(screen.getByText('No version deployed yet.')).toBeInTheDocument();
   });
 
-  it('shows a queued deployment with every control disabled', async () => {
-    await render(familyView({ deployment: deploymentIn('queued', { version: undefined, previous: undefined }) }));
-    expect(screen.getByText('Queued')).toBeInTheDocument();
+  it('shows a deployment still preparing its flag with every control disabled', async () => {
+    await render(familyView({ deployment: deploymentIn('preparing', { version: undefined, previous: undefined }) }));
+    expect(screen.getByText('Preparing')).toBeInTheDocument();
     expect(screen.getByTestId('from-to')).toHaveTextContent('none → 2222222');
     await waitFor(() => {
       for (const name of ['Promote', 'Override', 'Pause', 'Abort']) {

@@ -1,6 +1,6 @@
 /**
- * How a version of a family is represented as an Unleash flag. Shared by the writer (the Diachronic
- * worker, which creates and updates the flags) and the reader (routing).
+ * Names of families, versions and their task queues, and how a version is represented as an Unleash flag.
+ * Shared by the writer of the flags (the Diachronic worker) and their readers (routing, the backend).
  */
 
 /** Family names: what catalog annotations and task queues carry. Dots and dashes are allowed. */

@@ -8,7 +8,7 @@ import {
   versionFlagMetadata,
   versionFlagName,
   versionTaskQueue,
-} from './flags';
+} from './naming';
 
 const meta: VersionFlagMetadata = {
   diachronic: 1,

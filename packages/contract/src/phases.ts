@@ -1,0 +1,32 @@
+/** A deployment's phases, and which control actions each phase allows. */
+
+export const activePhases = ['preparing', 'dark', 'rolling_out', 'migrating', 'cleaning_up'] as const;
+export const terminalPhases = ['completed', 'overridden', 'aborted', 'failed'] as const;
+/** Every phase, in lifecycle order. */
+export const deploymentPhases = [...activePhases, ...terminalPhases] as const;
+export type ActivePhase = (typeof activePhases)[number];
+export type TerminalPhase = (typeof terminalPhases)[number];
+export type DeploymentPhase = ActivePhase | TerminalPhase;
+
+export function isTerminalPhase(phase: DeploymentPhase): phase is TerminalPhase {
+  return (terminalPhases as readonly string[]).includes(phase);
+}
+
+export const controlActions = ['promote', 'override', 'pause', 'resume', 'abort'] as const;
+export type ControlAction = (typeof controlActions)[number];
+
+/**
+ * The phases in which the deployment workflow accepts each control. Its validators enforce them (and a
+ * few finer conditions, such as "not already paused"); the UI uses them to explain a disabled button.
+ */
+export const controlPhases: Record<ControlAction, readonly ActivePhase[]> = {
+  promote: ['dark'],
+  override: ['rolling_out', 'migrating'],
+  pause: ['rolling_out'],
+  resume: ['rolling_out'],
+  abort: ['dark', 'rolling_out', 'migrating'],
+};
+
+export function controlAllowedIn(action: ControlAction, phase: DeploymentPhase): boolean {
+  return (controlPhases[action] as readonly DeploymentPhase[]).includes(phase);
+}

@@ -1,0 +1,80 @@
+/** What a deployment and a family workflow answer about themselves: plain data, read by the UI as is. */
+import type { DeploymentPhase } from './phases';
+import type { Actor, DeploymentRequest } from './requests';
+
+/** One version of a family: where its workflows run and which flag routes to it. */
+export interface VersionRef {
+  family: string;
+  /** The (short) git sha the version was built from. */
+  versionId: string;
+  /** 0-based, per family, in deployment order. */
+  seq: number;
+  taskQueue: string;
+  flag: string;
+}
+
+export interface DeploymentEvent {
+  /** ISO timestamp (workflow time). */
+  at: string;
+  who: string;
+  action: string;
+  why?: string;
+  detail?: string;
+}
+
+export interface StepState {
+  /** 1-based index of the step last applied; 0 before the first. */
+  index: number;
+  count: number;
+  percent: number;
+  /** When the next step is due (ISO), absent when none is planned or the rollout is paused. */
+  nextAt?: string;
+  /** Estimated end of the rollout (ISO), absent when paused or stopped. */
+  eta?: string;
+  paused: boolean;
+}
+
+export interface MigrationState {
+  /** Old workflows told to migrate so far. */
+  signaled: number;
+  /** Workflows still running on the old task queue at the last sweep. */
+  remaining: number;
+  lastSweepAt?: string;
+  /** sweeping: signaling as routing allows; draining: confirming the old queue is empty; retiring: removing it. */
+  stage: 'sweeping' | 'draining' | 'retiring';
+}
+
+export interface DeploymentState {
+  request: DeploymentRequest;
+  phase: DeploymentPhase;
+  /** Why a terminal phase was reached (or the failure). */
+  reason?: string;
+  version?: VersionRef;
+  previous?: VersionRef | null;
+  livePercent: number;
+  step?: StepState;
+  migration?: MigrationState;
+  startedAt: string;
+  endedAt?: string;
+  events: DeploymentEvent[];
+}
+
+export interface QueuedRequest {
+  versionId: string;
+  requestedBy: Actor;
+  requestedAt: string;
+}
+
+export interface FamilyState {
+  family: string;
+  current?: { versionId: string; workflowId: string };
+  queue: QueuedRequest[];
+}
+
+export type RequestDeploymentResult =
+  | { outcome: 'started'; workflowId: string }
+  | { outcome: 'queued'; workflowId: string; position: number }
+  | { outcome: 'duplicate'; workflowId: string; message: string };
+
+/** What an override carries: who asked, why, and the live percentage to set now. */
+export type OverrideInput = Actor & { percent: number };

@@ -1,0 +1,46 @@
+/**
+ * The Temporal messages of Diachronic's workflows (queries and updates) and its search attribute keys, for
+ * the worker, the backend and the signaler. Needs `@temporalio/common` only: no worker, no client.
+ */
+import {
+  defineSearchAttributeKey,
+  QueryDefinition,
+  SearchAttributeType,
+  UpdateDefinition,
+} from '@temporalio/common';
+import type { Actor, DeploymentRequest } from './requests';
+import type { DeploymentState, FamilyState, OverrideInput, RequestDeploymentResult } from './state';
+
+// What @temporalio/workflow's defineQuery/defineUpdate return, without importing workflow code here.
+const query = <Ret>(name: string) => ({ type: 'query', name }) as QueryDefinition<Ret, []>;
+const update = <Ret, Args extends unknown[]>(name: string) => ({ type: 'update', name }) as UpdateDefinition<Ret, Args>;
+
+/** Family workflow: ask for a deployment; answers whether it started, queued, or is a duplicate. */
+export const requestDeploymentUpdate = update<RequestDeploymentResult, [DeploymentRequest]>('diachronic.requestDeployment');
+export const familyStateQuery = query<FamilyState>('diachronic.familyState');
+
+export const deploymentStateQuery = query<DeploymentState>('diachronic.deploymentState');
+export const promoteUpdate = update<DeploymentState, [Actor]>('diachronic.promote');
+export const overrideUpdate = update<DeploymentState, [OverrideInput]>('diachronic.override');
+export const pauseUpdate = update<DeploymentState, [Actor]>('diachronic.pause');
+export const resumeUpdate = update<DeploymentState, [Actor]>('diachronic.resume');
+export const abortUpdate = update<DeploymentState, [Actor]>('diachronic.abort');
+
+const keyword = (name: string) => defineSearchAttributeKey(name, SearchAttributeType.KEYWORD);
+
+/**
+ * Every search attribute Diachronic reads or writes. A namespace needs them registered: the package's
+ * search-attributes.json lists them for `temporal operator search-attribute create`.
+ */
+export const searchAttributes = {
+  family: keyword('DiachronicFamily'),
+  versionId: keyword('DiachronicVersionId'),
+  previousVersionId: keyword('DiachronicPreviousVersionId'),
+  phase: keyword('DiachronicPhase'),
+  livePercent: defineSearchAttributeKey('DiachronicLivePercent', SearchAttributeType.INT),
+  queueLength: defineSearchAttributeKey('DiachronicQueueLength', SearchAttributeType.INT),
+  /** Stamped by the signaler on each workflow it starts: the version routing chose. */
+  routedVersionId: keyword('DiachronicRoutedVersionId'),
+  /** Set by the caller of the signaler: the start was test traffic (routes to dark versions too). */
+  isTest: defineSearchAttributeKey('DiachronicIsTest', SearchAttributeType.BOOL),
+};

@@ -1,0 +1,111 @@
+/** The entity Rollout tab's data: for each family an entity owns, its versions, running deployment, queue and history. */
+import { BackstageCredentials, LoggerService } from '@backstage/backend-plugin-api';
+import { VersionRef } from '@diachronic/contract';
+import {
+  DeploymentHistoryEntry,
+  EntityFamiliesResponse,
+  EntityRouteRef,
+  FamilyVersion,
+  FamilyView,
+  diachronicDeploymentReadPermission,
+} from '@diachronic/backstage-plugin-diachronic-common';
+import { EndedDeployments } from './EndedDeployments';
+import { EntityAccess } from './entities';
+import { TemporalAccess } from './temporal';
+import { unavailable } from './temporalErrors';
+import { UnleashVersions, retiredVersion } from './UnleashVersions';
+import { isValidFamily, listFamilyDeployments } from './visibility';
+import { queryDeploymentState, queryFamilyState } from './workflowQueries';
+
+/** How many past deployments the entity view shows per family. */
+export const HISTORY_LIMIT = 20;
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Served versions as Unleash routes them, then the retired ones the deployments name (their flags are
+ * archived, so Unleash no longer serves them), newest first.
+ */
+function allVersions(served: FamilyVersion[], named: Array<VersionRef | null | undefined>): FamilyVersion[] {
+  const byVersionId = new Map(served.map(version => [version.versionId, version]));
+  for (const ref of named) {
+    if (ref && !byVersionId.has(ref.versionId)) byVersionId.set(ref.versionId, retiredVersion(ref));
+  }
+  return [...byVersionId.values()].sort((a, b) => b.seq - a.seq);
+}
+
+export class FamilyViewService {
+  constructor(
+    private readonly options: {
+      temporal: TemporalAccess;
+      unleashVersions: UnleashVersions;
+      entities: EntityAccess;
+      endedDeployments: EndedDeployments;
+      logger: LoggerService;
+    },
+  ) {}
+
+  /** The entity's families: versions, the running deployment, the queue and recent history of each. */
+  async entityFamilies(
+    route: EntityRouteRef,
+    { credentials }: { credentials: BackstageCredentials },
+  ): Promise<EntityFamiliesResponse> {
+    const { entities } = this.options;
+    const entity = await entities.authorizedEntity(route, diachronicDeploymentReadPermission, credentials);
+    return {
+      entityRef: entity.entityRef,
+      families: await Promise.all(entity.families.map(family => this.familyView(family))),
+    };
+  }
+
+  private async familyView(family: string): Promise<FamilyView> {
+    if (!isValidFamily(family)) {
+      return {
+        family,
+        versions: [],
+        queue: [],
+        history: [],
+        problems: [`${JSON.stringify(family)} is not a valid family name (lowercase letters, digits, '.', '-', '_')`],
+      };
+    }
+    const { temporal, unleashVersions, endedDeployments, logger } = this.options;
+    const problems: string[] = [];
+    // A part that cannot be read is reported with the rest rather than failing the whole view.
+    const orProblem =
+      <T>(what: string, fallback: T) =>
+      (error: unknown): T => {
+        logger.warn(`Diachronic: could not read ${what} of ${family}`, error instanceof Error ? error : undefined);
+        const problem = unavailable(error, `could not read ${what}`, temporal.taskQueue);
+        problems.push(problem ? problem.message : `could not read ${what}: ${errorMessage(error)}`);
+        return fallback;
+      };
+    const [served, live, rows] = await Promise.all([
+      unleashVersions.servedVersions(family).catch(orProblem('the versions in Unleash', [] as FamilyVersion[])),
+      queryFamilyState(temporal, family)
+        .then(async state => ({
+          queue: state.queue,
+          deployment: state.current ? await queryDeploymentState(temporal, family, state.current.versionId) : undefined,
+        }))
+        .catch(orProblem('the running deployment', { queue: [] as FamilyView['queue'], deployment: undefined })),
+      listFamilyDeployments(temporal.client, family, HISTORY_LIMIT).catch(error => {
+        throw unavailable(error, `could not list the deployments of ${family}`, temporal.taskQueue) ?? error;
+      }),
+    ]);
+    const outcomes = await Promise.all(rows.map(({ summary }) => endedDeployments.outcomeOf(summary)));
+    const history: DeploymentHistoryEntry[] = rows.map(({ summary }, i) => {
+      const reason = outcomes[i]?.reason;
+      return reason ? { ...summary, reason } : summary;
+    });
+    const named = [live.deployment, ...outcomes].flatMap(outcome => [outcome?.version, outcome?.previous]);
+    return {
+      family,
+      ...(problems.length > 0 && { problems }),
+      versions: allVersions(served, named),
+      ...(live.deployment && { deployment: live.deployment }),
+      queue: live.queue,
+      history,
+    };
+  }
+}

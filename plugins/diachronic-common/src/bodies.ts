@@ -1,0 +1,36 @@
+/** The REST API's request bodies, as schemas: the backend parses with them, the types follow from them. */
+import { z } from 'zod';
+import { commitShaSchema, familySchema, reasonSchema, scheduleSchema, versionIdSchema } from '@diachronic/contract';
+
+/** Bodies of the control actions; `reason` is required where an action cannot go without one. */
+export const controlBodySchemas = {
+  promote: z.strictObject({ reason: reasonSchema.optional() }),
+  pause: z.strictObject({ reason: reasonSchema.optional() }),
+  resume: z.strictObject({ reason: reasonSchema.optional() }),
+  abort: z.strictObject({ reason: reasonSchema }),
+  /** The live percentage to set now, and why. */
+  override: z.strictObject({
+    percent: z.number().int('must be a whole percentage').min(0, 'must be at least 0').max(100, 'must be at most 100'),
+    reason: reasonSchema,
+  }),
+};
+
+/** Body of `promote`, `pause`, `resume` (reason optional) and `abort` (reason required). */
+export type ControlRequest = z.input<typeof controlBodySchemas.promote>;
+export type OverrideRequest = z.input<typeof controlBodySchemas.override>;
+
+/** Body of a manual start (`POST /entity/.../deployments`). */
+export const startDeploymentBodySchema = z.strictObject({
+  family: familySchema,
+  /** Short or full git sha, lowercase hex, 7–40 digits. */
+  versionId: versionIdSchema,
+  sha: commitShaSchema.optional(),
+  /** Wait in `dark` until promoted (default false). */
+  dark: z.boolean().optional(),
+  /** The family's workflows handle the migrate signal (default from the backend's config). */
+  migratory: z.boolean().optional(),
+  schedule: scheduleSchema.optional(),
+  /** Recorded with the request, as its why. */
+  reason: reasonSchema.optional(),
+});
+export type StartDeploymentRequest = z.input<typeof startDeploymentBodySchema>;
