@@ -1,5 +1,5 @@
 /** The example family as the scenarios deploy it: what a deploy pipeline does for each new version. */
-import { versionTaskQueue } from '@diachronic/contract';
+import { versionTaskQueue } from './contract';
 import { sendDeploymentStatus, shaFor, type DeploymentDelivery, type RolloutStep } from './github';
 import type { KubeDeployments } from './kube';
 import type { DiachronicSystem } from './system';

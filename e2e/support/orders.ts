@@ -1,6 +1,6 @@
 /** Orders of the example family, started through the signaler's HTTP API and inspected in Temporal. */
 import { Client, Connection } from '@temporalio/client';
-import { familyGroupId } from '@diachronic/contract';
+import { familyGroupId } from './contract';
 import { normalizedStrategyValue } from 'unleash-client/lib/strategy/util.js';
 import { SIGNALER_URL } from './urls';
 

@@ -9,7 +9,7 @@ import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Connection } from '@temporalio/client';
-import { versionTaskQueue } from '@diachronic/contract';
+import { versionTaskQueue } from './contract';
 import { waitFor } from '@diachronic/test-utils';
 import { guestToken } from './backstage';
 import { APP_URL, BACKSTAGE_URL, SIGNALER_URL } from './urls';

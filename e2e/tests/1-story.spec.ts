@@ -125,7 +125,7 @@ test.describe.serial('the order family', () => {
     await system.kill(`order-${V1}`, 'SIGTERM');
   });
 
-  test('3. override to 100%: the rollout stops itself, migration and cleanup finish', async ({
+  test('3. fast-forward to 100%: the rollout stops itself, migration and cleanup finish, the deployment completes', async ({
     page,
     system,
     kube,
@@ -151,7 +151,9 @@ test.describe.serial('the order family', () => {
     await snap(page, '06-override-dialog');
     await dialog.getByRole('button', { name: 'Set 100%' }).click();
 
-    await expect(page.getByTestId('reason').first()).toHaveText('overridden by user:default/guest: 100%');
+    await expect(page.getByTestId('reason').first()).toHaveText(
+      'fast-forwarded to 100% by user:default/guest: hotfix must reach every order now',
+    );
     for (const id of running) {
       await expect.poll(() => orders.taskQueue(id), { timeout: 120_000 }).toBe(orderQueue(V3));
     }

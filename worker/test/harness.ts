@@ -6,7 +6,7 @@ import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AppsV1Api, CoreV1Api, KubeConfig, V1Deployment } from '@kubernetes/client-node';
-import { Client, Connection, WorkflowUpdateFailedError } from '@temporalio/client';
+import { Client, Connection, WorkflowHandle, WorkflowUpdateFailedError } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, WorkerOptions, bundleWorkflowCode } from '@temporalio/worker';
 import { requestDeployment } from '../src/client';
 import {
@@ -20,7 +20,9 @@ import { deploymentStateQuery } from '@diachronic/contract/temporal';
 import { VERSION_LABEL, WORKFLOW_LABEL } from '../src/kubernetes/version-workers';
 import { UnleashAdminClient } from '../src/unleash/admin-client';
 import { VersionFlag, VersionFlags } from '../src/unleash/version-flags';
+import type { WorkerConfig } from '../src/config';
 import { createDiachronicWorker } from '../src/worker';
+import { finishSignal, sleeper } from './fixtures/workflows';
 import {
   testServices,
   testWorkerConfig,
@@ -92,6 +94,12 @@ export interface Harness {
     code?: { workflowsPath: string; activities?: WorkerOptions['activities'] },
   ): Promise<void>;
   createWorkerDeployment(family: string, versionId: string): Promise<string>;
+  /** Deploys a first version (worker, Deployment, flag at 100%) and waits until it completed. */
+  deployInitial(family: string): Promise<string>;
+  /** Starts `count` fixture sleepers on a version's queue; each finishes `holdMs` after its finish signal. */
+  startSleepers(family: string, versionId: string, count: number, holdMs?: number): Promise<WorkflowHandle[]>;
+  /** Lets sleepers end (wherever they run now). */
+  finish(handles: WorkflowHandle[]): Promise<void>;
   workerDeployments(family: string): Promise<string[]>;
   /**
    * With DIACHRONIC_RECORD_HISTORIES=1, saves the workflow's history at teardown as
@@ -127,9 +135,11 @@ export function spawnDiachronicWorker(taskQueue: string): ChildProcess {
 export interface HarnessOptions {
   /** Run the Diachronic worker in this process (default), or leave it to the test (spawnDiachronicWorker). */
   inProcessWorker?: boolean;
+  /** The worker's flag refresh interval; the tests' 250 ms unless set (undefined: the production default). */
+  routerRefreshMs?: number | 'production';
 }
 
-export async function startHarness({ inProcessWorker = true }: HarnessOptions = {}): Promise<Harness> {
+export async function startHarness({ inProcessWorker = true, routerRefreshMs }: HarnessOptions = {}): Promise<Harness> {
   quietRuntime();
   const services = testServices();
   if (!services.kubeconfig) throw new Error('KUBECONFIG not set: run the tests with `npm test`');
@@ -152,12 +162,13 @@ export async function startHarness({ inProcessWorker = true }: HarnessOptions = 
     bundleWorkflowCode({ workflowsPath: require.resolve('../src/workflows'), logger: new DefaultLogger('WARN') }),
     bundleWorkflowCode({ workflowsPath: require.resolve('./fixtures/workflows'), logger: new DefaultLogger('WARN') }),
   ]);
+  const config: WorkerConfig = testWorkerConfig(services, { taskQueue: diachronicTaskQueue, kubeNamespace: TEST_NAMESPACE });
+  if (routerRefreshMs !== undefined) {
+    config.unleash.refreshIntervalMs = routerRefreshMs === 'production' ? undefined : routerRefreshMs;
+  }
   const diachronic = !inProcessWorker
     ? undefined
-    : await createDiachronicWorker(
-        testWorkerConfig(services, { taskQueue: diachronicTaskQueue, kubeNamespace: TEST_NAMESPACE }),
-        { workflowBundle: diachronicBundle },
-      );
+    : await createDiachronicWorker(config, { workflowBundle: diachronicBundle });
   const running: Array<{ worker: Worker; done: Promise<void> }> = diachronic
     ? [{ worker: diachronic.worker, done: diachronic.worker.run() }]
     : [];
@@ -169,7 +180,7 @@ export async function startHarness({ inProcessWorker = true }: HarnessOptions = 
   const state = (family: string, versionId: string) =>
     client.workflow.getHandle(workflowIds.deployment(family, versionId)).query(deploymentStateQuery);
 
-  return {
+  const harness: Harness = {
     client,
     connection,
     versionFlags,
@@ -224,6 +235,28 @@ export async function startHarness({ inProcessWorker = true }: HarnessOptions = 
       });
       return list.items.map(item => item.metadata!.name!).sort();
     },
+    async deployInitial(family) {
+      const v1 = uniqueVersionId();
+      await harness.startVersionWorker(family, v1);
+      await harness.createWorkerDeployment(family, v1);
+      const started = await harness.deploy(harness.request(family, v1, fastOptions()));
+      if (started.outcome !== 'started') throw new Error(`the initial deployment of ${family} was not started: ${started.outcome}`);
+      await harness.waitForPhase(family, v1, ['completed']);
+      return v1;
+    },
+    startSleepers: (family, versionId, count, holdMs = 0) =>
+      Promise.all(
+        Array.from({ length: count }, (_, i) =>
+          client.workflow.start(sleeper, {
+            taskQueue: versionTaskQueue(family, versionId),
+            workflowId: `${family}/sleeper-${i}`,
+            args: [{ holdMs }],
+          }),
+        ),
+      ),
+    async finish(handles) {
+      await Promise.all(handles.map(handle => client.workflow.getHandle(handle.workflowId).signal(finishSignal)));
+    },
     recordHistory(name, workflowId, runId) {
       toRecord.push({ name, workflowId, runId });
     },
@@ -249,4 +282,5 @@ export async function startHarness({ inProcessWorker = true }: HarnessOptions = 
       await connection.close();
     },
   };
+  return harness;
 }

@@ -135,20 +135,6 @@ export class Router {
     return Number(live.parameters?.rollout ?? 0);
   }
 
-  /**
-   * Waits until this router evaluates `flag` at `percent` (a change just made in Unleash), for at most
-   * `timeoutMs`. Answers whether it does; callers that route right after changing a flag use it so that
-   * they do not act on the previous percentage.
-   */
-  async waitForLivePercent(flag: string, percent: number, timeoutMs: number): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.livePercentSeen(flag) !== percent) {
-      if (Date.now() >= deadline) return false;
-      await new Promise(resolve => setTimeout(resolve, 50));
-    }
-    return true;
-  }
-
   destroy(): void {
     this.unleash.destroy();
   }

@@ -126,3 +126,30 @@ export function dependencyClosureOf(packageDir: string): Set<string> {
   }
   return names;
 }
+
+/** The packages a package's manifest promises its users: dependencies and peer dependencies. */
+export function declaredDependencies(packageDir: string): Set<string> {
+  const { dependencies = {}, peerDependencies = {} } = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
+  return new Set(Object.keys({ ...dependencies, ...peerDependencies }));
+}
+
+/**
+ * What loading the entries pulls in, for a package's boundary test: the npm packages they import at run
+ * time (Node built-ins left out), those of them the manifest does not declare, and the manifest's
+ * dependency closure.
+ */
+export function boundaryOf(packageDir: string, entries: string[]) {
+  const imported = new Set(
+    entries
+      .flatMap(entry => runtimeImportsOf(join(packageDir, entry)))
+      .map(({ specifier }) => specifier)
+      .filter(specifier => !isNodeBuiltin(specifier))
+      .map(packageNameOf),
+  );
+  const declared = declaredDependencies(packageDir);
+  return {
+    imported: [...imported].sort(),
+    undeclared: [...imported].filter(name => !declared.has(name)).sort(),
+    closure: dependencyClosureOf(packageDir),
+  };
+}

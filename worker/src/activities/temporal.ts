@@ -107,11 +107,26 @@ export function createTemporalActivities({
      */
     async sweepOldTaskQueue({ oldVersion, newVersion, remembered }: SweepInput): Promise<SweepResult> {
       const context = Context.current();
-      // Route at the percentage Unleash has now, not at the one the router saw before the last step.
-      const { percent: newLivePercent } = await versionFlags.readLivePercent(newVersion);
-      await router.waitForLivePercent(newVersion.flag, newLivePercent, routerLagMs);
       const previousAttempt = context.info.heartbeatDetails as SweepHeartbeat | undefined;
       const signaled = new Set(previousAttempt?.signaled ?? []);
+      // Every wait and loop below beats, at most once a second: a sweep may take far longer than the
+      // heartbeat timeout, which only a dead worker may exceed.
+      let lastBeat = 0;
+      const beat = () => {
+        if (Date.now() - lastBeat < 1000) return;
+        lastBeat = Date.now();
+        context.heartbeat({ signaled: [...signaled] } satisfies SweepHeartbeat);
+      };
+
+      // Route at the percentage Unleash has now, not at the one the router saw before the last step: wait
+      // (up to its refresh interval, twice) until the router sees it.
+      const { percent: newLivePercent } = await versionFlags.readLivePercent(newVersion);
+      const routerDeadline = Date.now() + routerLagMs;
+      while (router.livePercentSeen(newVersion.flag) !== newLivePercent && Date.now() < routerDeadline) {
+        beat();
+        await context.sleep(100);
+      }
+
       const rememberedIds = new Set(remembered);
       const stillRunningRemembered: string[] = [];
       const target: MigrateSignal = { taskQueue: newVersion.taskQueue, versionId: newVersion.versionId };
@@ -119,6 +134,7 @@ export function createTemporalActivities({
       let running = 0;
 
       for await (const execution of temporal.workflow.list({ query: runningOn(oldVersion.taskQueue) })) {
+        beat();
         running += 1;
         const { workflowId, runId } = execution;
         if (rememberedIds.has(workflowId)) stillRunningRemembered.push(workflowId);
@@ -130,12 +146,6 @@ export function createTemporalActivities({
         }
       }
 
-      let lastBeat = 0;
-      const beat = () => {
-        if (Date.now() - lastBeat < 1000) return;
-        lastBeat = Date.now();
-        context.heartbeat({ signaled: [...signaled] } satisfies SweepHeartbeat);
-      };
       let next = 0;
       const sender = async () => {
         while (next < toSignal.length) {

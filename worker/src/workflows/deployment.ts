@@ -7,6 +7,7 @@ import {
   allHandlersFinished,
   condition,
   isCancellation,
+  patched,
   setHandler,
   startChild,
   upsertSearchAttributes,
@@ -76,7 +77,12 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
     startedAt: now(),
     events: [],
   };
-  const control: { promoted: boolean; aborting: boolean; rolloutRunning: boolean; override?: { who: string; percent: number } } = {
+  const control: {
+    promoted: boolean;
+    aborting: boolean;
+    rolloutRunning: boolean;
+    override?: { who: string; why?: string; percent: number };
+  } = {
     promoted: false,
     aborting: false,
     rolloutRunning: false,
@@ -138,7 +144,7 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
       exclusive(async () => {
         await flagActivities.setLivePercent({ flag: state.version!.flag, expected: undefined, percent });
         state.livePercent = percent;
-        control.override = { who: actor.who, percent };
+        control.override = { who: actor.who, why: actor.why, percent };
         record(actor, 'override', `live set to ${percent}%`);
         publish();
         // The rollout sees the change at once and stops itself; the migration sweeps at the new percentage.
@@ -220,6 +226,8 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
   publish();
 
   let rolloutResult: RolloutResult | undefined;
+  // An override to 100% is a fast-forward: the deployment ends completed, not overridden.
+  let fastForwarded = false;
   try {
     await work.run(async () => {
       const prepared = await flagActivities.prepareVersion({ family, versionId, sha: request.sha });
@@ -286,7 +294,13 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
           'rollout stopped',
           `live percentage changed${by} from ${rolloutResult.expected}% to ${rolloutResult.seen}%; the rollout stopped itself`,
         );
-        state.reason = `overridden${by}: ${rolloutResult.seen}%`;
+        fastForwarded = rolloutResult.seen === 100 && patched('diachronic-fast-forward-completes');
+        if (fastForwarded) {
+          const why = control.override?.percent === 100 ? control.override.why : undefined;
+          state.reason = `fast-forwarded to 100%${by}${why ? `: ${why}` : ''}`;
+        } else {
+          state.reason = `overridden${by}: ${rolloutResult.seen}%`;
+        }
       } else {
         record({ who: 'diachronic' }, 'rollout completed', 'live at 100%');
       }
@@ -317,7 +331,7 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
     throw ApplicationFailure.create({ type: 'DeploymentFailed', message: state.reason, cause: error as Error });
   }
 
-  if (rolloutResult?.outcome === 'overridden') enter('overridden', state.reason);
+  if (rolloutResult?.outcome === 'overridden' && !fastForwarded) enter('overridden', state.reason);
   else enter('completed');
   await condition(allHandlersFinished);
   return state;

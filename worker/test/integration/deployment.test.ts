@@ -1,4 +1,4 @@
-import { WorkflowHandle, WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { versionTaskQueue, workflowIds } from '@diachronic/contract';
 import {
   abortUpdate,
@@ -24,30 +24,9 @@ describe('deployments against real Temporal, Unleash and kube-apiserver', () => 
     await h?.teardown();
   });
 
-  async function deployInitial(family: string) {
-    const v1 = uniqueVersionId();
-    await h.startVersionWorker(family, v1);
-    await h.createWorkerDeployment(family, v1);
-    expect(await h.deploy(h.request(family, v1, fastOptions()))).toMatchObject({ outcome: 'started' });
-    await h.waitForPhase(family, v1, ['completed']);
-    return v1;
-  }
-
-  async function startSleepers(family: string, versionId: string, count: number, holdMs = 0) {
-    return Promise.all(
-      Array.from({ length: count }, (_, i) =>
-        h.client.workflow.start(sleeper, {
-          taskQueue: versionTaskQueue(family, versionId),
-          workflowId: `${family}/sleeper-${i}`,
-          args: [{ holdMs }],
-        }),
-      ),
-    );
-  }
-
   it('initial deployment: the flag goes straight to 100% live, nothing else happens', async () => {
     const family = uniqueFamily();
-    const v1 = await deployInitial(family);
+    const v1 = await h.deployInitial(family);
     const state = await h.state(family, v1);
     expect(state.previous).toBeNull();
     expect(state.livePercent).toBe(100);
@@ -59,8 +38,8 @@ describe('deployments against real Temporal, Unleash and kube-apiserver', () => 
 
   it('migratory deployment: rolls out, migrates every old workflow exactly once, deletes the old worker and archives the old flag', async () => {
     const family = uniqueFamily();
-    const v1 = await deployInitial(family);
-    const sleepers = await startSleepers(family, v1, 25, 800);
+    const v1 = await h.deployInitial(family);
+    const sleepers = await h.startSleepers(family, v1, 25, 800);
     const v2 = uniqueVersionId();
     await h.startVersionWorker(family, v2);
     const v2Deployment = await h.createWorkerDeployment(family, v2);
@@ -87,19 +66,15 @@ describe('deployments against real Temporal, Unleash and kube-apiserver', () => 
     expect(await h.workerDeployments(family)).toEqual([v2Deployment]);
     expect(await h.version(family, v1)).toMatchObject({ archived: true });
     expect(await h.version(family, v2)).toMatchObject({ livePercent: 100, archived: false });
-    await finish(sleepers);
+    await h.finish(sleepers);
     h.recordHistory('deployment-migratory', workflowIds.deployment(family, v2));
     h.recordHistory('rollout-completed', workflowIds.rollout(family, v2));
     h.recordHistory('migration-completed', workflowIds.migration(family, v2));
   });
 
-  async function finish(handles: WorkflowHandle[]) {
-    await Promise.all(handles.map(handle => h.client.workflow.getHandle(handle.workflowId).signal(finishSignal)));
-  }
-
   it('waits in dark until promoted, refusing other controls with a reason', async () => {
     const family = uniqueFamily();
-    await deployInitial(family);
+    await h.deployInitial(family);
     const v2 = uniqueVersionId();
     await h.deploy(h.request(family, v2, fastOptions({ dark: true, migratory: false })));
     const dark = await h.waitForPhase(family, v2, ['dark']);
@@ -126,8 +101,8 @@ describe('deployments against real Temporal, Unleash and kube-apiserver', () => 
 
   it('override mid-rollout: the rollout stops itself and records what it saw; the migration finishes at 100%', async () => {
     const family = uniqueFamily();
-    const v1 = await deployInitial(family);
-    const sleepers = await startSleepers(family, v1, 5);
+    const v1 = await h.deployInitial(family);
+    const sleepers = await h.startSleepers(family, v1, 5);
     const v2 = uniqueVersionId();
     await h.startVersionWorker(family, v2);
     const slow = fastOptions({ schedule: [{ percent: 10, pauseMs: 60_000 }, { percent: 100, pauseMs: 0 }] });
@@ -159,7 +134,7 @@ describe('deployments against real Temporal, Unleash and kube-apiserver', () => 
     );
 
     await handle.executeUpdate(overrideUpdate, { args: [{ who: 'user:default/ops', percent: 100 }] });
-    await finish(sleepers);
+    await h.finish(sleepers);
     const done = await h.waitForPhase(family, v2, ['overridden']);
     expect(done.events.map(event => event.action)).toEqual(expect.arrayContaining(['override', 'old version retired']));
     expect(await h.version(family, v1)).toMatchObject({ archived: true });
@@ -167,9 +142,24 @@ describe('deployments against real Temporal, Unleash and kube-apiserver', () => 
     h.recordHistory('rollout-overridden', workflowIds.rollout(family, v2));
   });
 
+  it('override to 100% is a fast-forward: the deployment completes and says who fast-forwarded and why', async () => {
+    const family = uniqueFamily();
+    await h.deployInitial(family);
+    const v2 = uniqueVersionId();
+    const slow = fastOptions({ migratory: false, schedule: [{ percent: 10, pauseMs: 60_000 }, { percent: 100, pauseMs: 0 }] });
+    await h.deploy(h.request(family, v2, slow));
+    await waitFor('the first step', async () => (await h.state(family, v2)).step?.percent === 10);
+    await h.client.workflow
+      .getHandle(workflowIds.deployment(family, v2))
+      .executeUpdate(overrideUpdate, { args: [{ who: 'user:default/ops', why: 'ship it', percent: 100 }] });
+    const done = await h.waitForPhase(family, v2, ['completed', 'overridden']);
+    expect(done).toMatchObject({ phase: 'completed', reason: 'fast-forwarded to 100% by user:default/ops: ship it' });
+    expect(await h.version(family, v2)).toMatchObject({ livePercent: 100 });
+  });
+
   it('a change made in Unleash, outside Diachronic: the rollout stops itself and names who made it', async () => {
     const family = uniqueFamily();
-    await deployInitial(family);
+    await h.deployInitial(family);
     const v2 = uniqueVersionId();
     const options = fastOptions({
       migratory: false,
@@ -191,7 +181,7 @@ describe('deployments against real Temporal, Unleash and kube-apiserver', () => 
 
   it('pause holds the schedule and resume continues it', async () => {
     const family = uniqueFamily();
-    await deployInitial(family);
+    await h.deployInitial(family);
     const v2 = uniqueVersionId();
     const options = fastOptions({
       migratory: false,
@@ -214,7 +204,7 @@ describe('deployments against real Temporal, Unleash and kube-apiserver', () => 
 
   it('abort: live to 0%, new starts go back to the old version, the new version is kept until drained', async () => {
     const family = uniqueFamily();
-    const v1 = await deployInitial(family);
+    const v1 = await h.deployInitial(family);
     const v2 = uniqueVersionId();
     await h.startVersionWorker(family, v2);
     const v2Deployment = await h.createWorkerDeployment(family, v2);
@@ -252,9 +242,9 @@ describe('deployments against real Temporal, Unleash and kube-apiserver', () => 
 
   it('nonmigratory: completes with the rollout; a separate cleanup removes the old version once its workflows end', async () => {
     const family = uniqueFamily();
-    const v1 = await deployInitial(family);
+    const v1 = await h.deployInitial(family);
     const v1Deployment = (await h.workerDeployments(family))[0];
-    const running = await startSleepers(family, v1, 3);
+    const running = await h.startSleepers(family, v1, 3);
     const v2 = uniqueVersionId();
     await h.deploy(h.request(family, v2, fastOptions({ migratory: false })));
     const done = await h.waitForPhase(family, v2, ['completed']);
@@ -265,7 +255,7 @@ describe('deployments against real Temporal, Unleash and kube-apiserver', () => 
     expect(await h.workerDeployments(family)).toEqual([v1Deployment]);
     for (const sleeperHandle of running) expect((await sleeperHandle.query(sleeperStateQuery)).migrateSignals).toBe(0);
 
-    await finish(running);
+    await h.finish(running);
     const cleanup = h.client.workflow.getHandle(workflowIds.cleanup(family, v1));
     expect(await cleanup.result()).toEqual({ deletedDeployments: [v1Deployment] });
     expect(await h.workerDeployments(family)).toEqual([]);
@@ -275,7 +265,7 @@ describe('deployments against real Temporal, Unleash and kube-apiserver', () => 
 
   it('runs one deployment per family at a time: a third version queues behind a running one; duplicates say so', async () => {
     const family = uniqueFamily();
-    const v1 = await deployInitial(family);
+    const v1 = await h.deployInitial(family);
     const v2 = uniqueVersionId();
     const v3 = uniqueVersionId();
     const dark = fastOptions({ dark: true, migratory: false });

@@ -1,0 +1,21 @@
+import { join } from 'node:path';
+import { boundaryOf } from '@diachronic/test-utils/boundaries';
+
+describe('the migrate library', () => {
+  const { imported, undeclared, closure } = boundaryOf(join(__dirname, '..'), ['src/index.ts']);
+
+  it('is workflow code: it imports @temporalio/workflow and nothing else, not even a Node built-in', () => {
+    expect(imported).toEqual(['@temporalio/workflow']);
+    expect(undeclared).toEqual([]);
+  });
+
+  it('installs the Temporal workflow SDK and what it needs: no client, worker, Backstage or Kubernetes', () => {
+    const foreign = [...closure].filter(
+      name =>
+        name.startsWith('@backstage/') ||
+        ['@temporalio/client', '@temporalio/worker', '@kubernetes/client-node', '@diachronic/ci', 'unleash-client'].includes(name),
+    );
+    expect(foreign).toEqual([]);
+    expect(closure.has('@temporalio/workflow')).toBe(true);
+  });
+});

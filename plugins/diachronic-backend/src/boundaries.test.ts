@@ -1,0 +1,20 @@
+import { join } from 'node:path';
+import { boundaryOf } from '@diachronic/test-utils/boundaries';
+
+describe('the backend plugin', () => {
+  const { imported, undeclared, closure } = boundaryOf(join(__dirname, '..'), ['src/index.ts']);
+
+  it('imports @temporalio/client, the contract and Backstage packages only, each declared', () => {
+    const others = imported.filter(
+      name => !name.startsWith('@backstage/') && !['@temporalio/client', '@diachronic/contract', '@diachronic/backstage-plugin-diachronic-common'].includes(name),
+    );
+    expect(others).toEqual(['express', 'express-promise-router', 'zod']);
+    expect(undeclared).toEqual([]);
+  });
+
+  it('installs neither the worker, the Temporal worker SDK, the Kubernetes client nor an Unleash SDK', () => {
+    for (const name of ['@diachronic/ci', '@temporalio/worker', '@kubernetes/client-node', 'unleash-client', 'unleash-server']) {
+      expect({ name, installed: closure.has(name) }).toEqual({ name, installed: false });
+    }
+  });
+});
