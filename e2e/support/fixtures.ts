@@ -67,7 +67,7 @@ export { expect };
 export async function openApp(page: Page, path: string): Promise<void> {
   await page.goto(`${APP_URL}${path}`);
   const enter = page.getByRole('button', { name: 'Enter' });
-  const signedIn = page.getByRole('link', { name: 'Deployments' });
+  const signedIn = page.getByTestId('sidebar-root').getByRole('link', { name: 'Deployments' });
   await expect(enter.or(signedIn).first()).toBeVisible({ timeout: 60_000 });
   if (await enter.isVisible()) await enter.click();
   await expect(signedIn).toBeVisible();

@@ -1,14 +1,14 @@
 /** The worker's configuration, from the environment. Secrets are read here and never logged. */
-import { readFileSync } from 'node:fs';
+import { loadClientConnectConfig } from '@temporalio/envconfig';
+import type { NativeConnectionOptions } from '@temporalio/worker';
+import { DIACHRONIC_TASK_QUEUE } from '@diachronic/contract';
 
 export interface WorkerConfig {
   temporal: {
-    address: string;
+    /** Address, TLS, API key and gRPC metadata: what both the client and the worker connect with. */
+    connection: Pick<NativeConnectionOptions, 'address' | 'tls' | 'apiKey' | 'metadata'>;
     namespace: string;
     taskQueue: string;
-    /** Temporal Cloud: API key, or mTLS client certificate and key. */
-    apiKey?: string;
-    tls?: { clientCertPath?: string; clientKeyPath?: string; serverRootCaPath?: string };
   };
   unleash: {
     url: string;
@@ -26,47 +26,43 @@ export interface WorkerConfig {
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name];
-  if (!value) throw new Error(`${name} is not set (see worker/README.md for the worker's configuration)`);
+  if (!value) throw new Error(`${name} is not set (see the @diachronic/ci README for the worker's configuration)`);
   return value;
 }
 
+function optionalPositiveInteger(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const text = env[name];
+  if (!text) return undefined;
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`${name}=${text} is not a positive whole number`);
+  return value;
+}
+
+/**
+ * Temporal's connection comes from Temporal's own environment configuration, as its CLI and SDKs read it:
+ * `TEMPORAL_ADDRESS`, `TEMPORAL_NAMESPACE`, `TEMPORAL_API_KEY`, `TEMPORAL_TLS_*`, or a profile
+ * (`TEMPORAL_PROFILE`) of a `temporal.toml` (`TEMPORAL_CONFIG_FILE`, default in the user's config folder).
+ */
 export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
-  const tlsWanted = env.TEMPORAL_TLS_CERT || env.TEMPORAL_TLS_KEY || env.TEMPORAL_TLS_CA;
+  const { connectionOptions, namespace } = loadClientConnectConfig({
+    profile: env.TEMPORAL_PROFILE || undefined,
+    overrideEnvVars: Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined)),
+  });
   return {
     temporal: {
-      address: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
-      namespace: env.TEMPORAL_NAMESPACE ?? 'default',
-      taskQueue: env.DIACHRONIC_TASK_QUEUE ?? 'diachronic-ci',
-      apiKey: env.TEMPORAL_API_KEY || undefined,
-      tls: tlsWanted
-        ? { clientCertPath: env.TEMPORAL_TLS_CERT, clientKeyPath: env.TEMPORAL_TLS_KEY, serverRootCaPath: env.TEMPORAL_TLS_CA }
-        : undefined,
+      connection: { ...connectionOptions, address: connectionOptions.address ?? '127.0.0.1:7233' },
+      namespace: namespace ?? 'default',
+      taskQueue: env.DIACHRONIC_TASK_QUEUE || DIACHRONIC_TASK_QUEUE,
     },
     unleash: {
       url: required(env, 'UNLEASH_URL'),
       adminToken: required(env, 'UNLEASH_ADMIN_TOKEN'),
       clientToken: required(env, 'UNLEASH_CLIENT_TOKEN'),
-      project: env.UNLEASH_PROJECT ?? 'default',
-      environment: env.UNLEASH_ENVIRONMENT ?? 'development',
-      refreshIntervalMs: env.DIACHRONIC_ROUTER_REFRESH_MS ? Number(env.DIACHRONIC_ROUTER_REFRESH_MS) : undefined,
+      project: env.UNLEASH_PROJECT || 'default',
+      environment: env.UNLEASH_ENVIRONMENT || 'development',
+      refreshIntervalMs: optionalPositiveInteger(env, 'DIACHRONIC_ROUTER_REFRESH_MS'),
     },
-    kubernetes: { namespace: env.DIACHRONIC_KUBE_NAMESPACE ?? 'diachronic' },
+    kubernetes: { namespace: env.DIACHRONIC_KUBE_NAMESPACE || 'diachronic' },
     workflowBundlePath: env.DIACHRONIC_WORKFLOW_BUNDLE || undefined,
   };
-}
-
-/** Connection options shared by the client and the worker's native connection. */
-export function temporalConnectionOptions({ temporal }: WorkerConfig) {
-  const read = (path?: string) => (path ? readFileSync(path) : undefined);
-  if (!temporal.tls) {
-    // An API key (Temporal Cloud) always goes over TLS.
-    return { address: temporal.address, tls: temporal.apiKey ? true : undefined, apiKey: temporal.apiKey };
-  }
-  const { clientCertPath, clientKeyPath, serverRootCaPath } = temporal.tls;
-  const tls = {
-    clientCertPair:
-      clientCertPath && clientKeyPath ? { crt: read(clientCertPath)!, key: read(clientKeyPath)! } : undefined,
-    serverRootCACertificate: read(serverRootCaPath),
-  };
-  return { address: temporal.address, tls, apiKey: temporal.apiKey };
 }

@@ -2,3 +2,4 @@ export { createDiachronicWorker } from './worker';
 export type { DiachronicWorker } from './worker';
 export { workerConfigFromEnv } from './config';
 export type { WorkerConfig } from './config';
+export { runWorkerFromEnv } from './run';

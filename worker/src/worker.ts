@@ -3,7 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import { Router } from '@diachronic/routing';
 import { createActivities } from './activities';
-import { WorkerConfig, temporalConnectionOptions } from './config';
+import { WorkerConfig } from './config';
 import { VersionWorkers } from './kubernetes/version-workers';
 import { UnleashAdminClient } from './unleash/admin-client';
 import { VersionFlags } from './unleash/version-flags';
@@ -20,7 +20,7 @@ export async function createDiachronicWorker(
   config: WorkerConfig,
   overrides: Partial<Pick<WorkerOptions, 'workflowsPath' | 'workflowBundle'>> = {},
 ): Promise<DiachronicWorker> {
-  const connectionOptions = temporalConnectionOptions(config);
+  const connectionOptions = config.temporal.connection;
   const connection = await Connection.connect(connectionOptions);
   const temporal = new Client({ connection, namespace: config.temporal.namespace });
   const router = await Router.start({

@@ -2,7 +2,7 @@ import { render, screen } from '@testing-library/react';
 import App from './App';
 
 describe('App', () => {
-  it('starts on the guest sign-in page (the routes, plugins and APIs compose)', async () => {
+  it('starts on the guest sign-in page (the plugins and modules compose)', async () => {
     process.env = {
       NODE_ENV: 'test',
       APP_CONFIG: [
@@ -15,7 +15,7 @@ describe('App', () => {
         },
       ] as any,
     };
-    render(<App />);
-    expect(await screen.findByRole('button', { name: 'Enter' })).toBeInTheDocument();
+    render(App.createRoot());
+    expect(await screen.findByRole('button', { name: 'Enter' }, { timeout: 10_000 })).toBeInTheDocument();
   });
 });

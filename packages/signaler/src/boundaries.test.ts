@@ -4,12 +4,13 @@ import { boundaryOf } from '@diachronic/test-utils/boundaries';
 describe('the signaler', () => {
   const { imported, undeclared, closure } = boundaryOf(join(__dirname, '..'), ['src/index.ts', 'src/http/index.ts']);
 
-  it('imports routing, the contract, the Temporal client and its HTTP framework, each declared', () => {
+  it('imports routing, the contract, the Temporal client and its configuration, an HTTP framework, each declared', () => {
     expect(imported).toEqual([
       '@diachronic/contract',
       '@diachronic/routing',
       '@temporalio/client',
       '@temporalio/common',
+      '@temporalio/envconfig',
       'express',
       'zod',
     ]);

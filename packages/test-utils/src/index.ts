@@ -39,7 +39,7 @@ export function testWorkerConfig(
   { taskQueue, kubeNamespace }: { taskQueue: string; kubeNamespace: string },
 ) {
   return {
-    temporal: { address: services.temporalAddress, namespace: 'default', taskQueue },
+    temporal: { connection: { address: services.temporalAddress }, namespace: 'default', taskQueue },
     unleash: {
       url: services.unleashUrl,
       adminToken: services.unleashAdminToken,

@@ -18,6 +18,8 @@ describe('parseFamilies', () => {
 describe('readSignalerConfig', () => {
   const env = {
     TEMPORAL_ADDRESS: '127.0.0.1:7233',
+    // No temporal.toml of the machine running the tests may leak in.
+    TEMPORAL_CONFIG_FILE: '/nonexistent/temporal.toml',
     UNLEASH_URL: 'http://127.0.0.1:4242',
     UNLEASH_CLIENT_TOKEN: 'default:development.secret',
     DIACHRONIC_FAMILIES: 'order=order',
@@ -25,7 +27,7 @@ describe('readSignalerConfig', () => {
 
   it('has defaults for everything but the services and the families', () => {
     expect(readSignalerConfig(env)).toEqual({
-      temporal: { address: '127.0.0.1:7233', namespace: 'default' },
+      temporal: { connection: { address: '127.0.0.1:7233' }, namespace: 'default' },
       unleash: { url: 'http://127.0.0.1:4242', clientToken: 'default:development.secret', refreshIntervalMs: 15_000 },
       families: { order: 'order' },
       port: 8088,
@@ -56,6 +58,7 @@ describe('readSignalerConfig', () => {
 
   it('names what is missing or malformed', () => {
     expect(() => readSignalerConfig({ ...env, UNLEASH_CLIENT_TOKEN: '' })).toThrow('UNLEASH_CLIENT_TOKEN is not set');
+    expect(() => readSignalerConfig({ ...env, TEMPORAL_ADDRESS: '' })).toThrow('TEMPORAL_ADDRESS is not set');
     expect(() => readSignalerConfig({ ...env, SIGNALER_PORT: '70000' })).toThrow('SIGNALER_PORT');
     expect(() => readSignalerConfig({ ...env, SIGNALER_REFRESH_INTERVAL_MS: 'soon' })).toThrow('SIGNALER_REFRESH_INTERVAL_MS');
   });

@@ -1,9 +1,11 @@
+import type { ConnectionOptions } from '@temporalio/client';
+import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { assertFamily } from '@diachronic/contract';
 import { ManagedWorkflowTypes } from '../interceptor';
 import { DEFAULT_BODY_LIMIT } from './app';
 
 export interface SignalerConfig {
-  temporal: { address: string; namespace: string };
+  temporal: { connection: Pick<ConnectionOptions, 'address' | 'tls' | 'apiKey' | 'metadata'>; namespace: string };
   /** The client token is a secret: never log it. */
   unleash: { url: string; clientToken: string; refreshIntervalMs: number };
   families: ManagedWorkflowTypes;
@@ -54,10 +56,19 @@ function required(env: NodeJS.ProcessEnv, name: string): string {
   return value;
 }
 
-/** The standalone service's settings, from the environment (see the README for each variable). */
+/**
+ * The standalone service's settings, from the environment (see the README for each variable). Temporal's
+ * connection is read as Temporal's CLI and SDKs read it: `TEMPORAL_ADDRESS`, `TEMPORAL_NAMESPACE`,
+ * `TEMPORAL_API_KEY`, `TEMPORAL_TLS_*`, or a `TEMPORAL_PROFILE` of a `temporal.toml`.
+ */
 export function readSignalerConfig(env: NodeJS.ProcessEnv): SignalerConfig {
+  const { connectionOptions, namespace } = loadClientConnectConfig({
+    profile: env.TEMPORAL_PROFILE || undefined,
+    overrideEnvVars: Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined)),
+  });
+  if (!connectionOptions.address) throw new Error('TEMPORAL_ADDRESS is not set (nor an address in a TEMPORAL_PROFILE)');
   return {
-    temporal: { address: required(env, 'TEMPORAL_ADDRESS'), namespace: env.TEMPORAL_NAMESPACE || 'default' },
+    temporal: { connection: connectionOptions, namespace: namespace ?? 'default' },
     unleash: {
       url: required(env, 'UNLEASH_URL'),
       clientToken: required(env, 'UNLEASH_CLIENT_TOKEN'),

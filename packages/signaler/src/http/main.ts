@@ -1,44 +1,4 @@
-/**
- * The signaler as a standalone process. Settings come from the environment (README, "Running the HTTP
- * service"); the Unleash token is never logged.
- *
- *   node --require @backstage/cli/config/nodeTransform.cjs packages/signaler/src/http/main.ts
- */
-import { readSignalerConfig } from './config';
-import { startSignaler } from './server';
+// Development entry: `node --require @backstage/cli/config/nodeTransform.cjs packages/signaler/src/http/main.ts`.
+import { runSignalerFromEnv } from './cli';
 
-const log = (message: string) => process.stdout.write(`${new Date().toISOString()} signaler: ${message}\n`);
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
-async function main(): Promise<void> {
-  const config = readSignalerConfig(process.env);
-  const signaler = await startSignaler(config, log);
-  const families = Object.entries(config.families).map(([type, family]) => `${type}→${family}`).join(', ');
-  log(
-    `listening on ${signaler.url}; Temporal ${config.temporal.address} (namespace ${config.temporal.namespace}); ` +
-      `Unleash ${config.unleash.url}; managed workflow types: ${families}`,
-  );
-  let stopping = false;
-  const stopOnce = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      log(`${signal} again: exiting without waiting`);
-      process.exit(1);
-    }
-    stopping = true;
-    log(`${signal}: no new connections; draining requests in flight (at most ${config.drainTimeoutMs} ms)`);
-    signaler.stop().then(
-      () => log('stopped'),
-      error => {
-        log(`shutdown failed: ${messageOf(error)}`);
-        process.exitCode = 1;
-      },
-    );
-  };
-  process.on('SIGINT', stopOnce);
-  process.on('SIGTERM', stopOnce);
-}
-
-main().catch(error => {
-  log(`could not start: ${messageOf(error)}`);
-  process.exitCode = 1;
-});
+runSignalerFromEnv();

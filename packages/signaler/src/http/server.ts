@@ -23,7 +23,7 @@ export async function startSignaler(config: SignalerConfig, log: (message: strin
   });
   let connection: Connection | undefined;
   try {
-    connection = await Connection.connect({ address: config.temporal.address });
+    connection = await Connection.connect(config.temporal.connection);
     const service = new SignalerService({
       connection,
       namespace: config.temporal.namespace,
