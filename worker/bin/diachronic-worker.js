@@ -1,4 +1,6 @@
 #!/usr/bin/env node
-// The Diachronic worker from the built package, with its prebuilt workflow bundle; configured by the
-// environment (see the README).
-require('../dist/index.cjs.js').runWorkerFromEnv();
+// The Diachronic worker from the built package, with the workflow bundle built beside it; configured by
+// the environment (see the README).
+const { join } = require('node:path');
+
+require('../dist/index.cjs.js').runWorkerFromEnv({ defaultWorkflowBundle: join(__dirname, '..', 'dist', 'workflow-bundle.js') });
