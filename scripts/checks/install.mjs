@@ -5,7 +5,8 @@
 // 1. A workflow team: a fresh npm project installs the packed @diachronic/contract, migrate, routing and
 //    signaler, bundles a migratable workflow, starts it through the signaler (interceptor and HTTP bin) and
 //    moves it with the migrate signal (scripts/checks/workflow-team/).
-// 2. A Backstage adopter: an app from @backstage/create-app (default template: the new frontend system)
+// 2. An operator: the packed @diachronic/ci's bin runs the worker with its prebuilt workflow bundle.
+// 3. A Backstage adopter: an app from @backstage/create-app (default template: the new frontend system)
 //    installs the plugin trio from the tarballs, adds the backend plugin and the frontend feature, builds
 //    (tsc, app and backend bundles), starts its backend against the local services and answers
 //    /api/diachronic/health and an authenticated /api/diachronic/deployments.
@@ -227,18 +228,63 @@ async function backstageAdopter(packed, servicesEnv) {
   }
 }
 
+/** An operator runs the packaged worker as the deploy/ manifests do: its bin, the prebuilt workflow bundle. */
+async function packagedWorker(packed, servicesEnv) {
+  const dir = join(workDir, 'operator');
+  mkdirSync(dir, { recursive: true });
+  const ours = Object.keys(packed).filter(name => !name.includes('backstage-plugin'));
+  writeJson(join(dir, 'package.json'), {
+    name: 'diachronic-install-check-operator',
+    private: true,
+    dependencies: { '@diachronic/ci': fileSpec(packed['@diachronic/ci'].tarball) },
+    overrides: Object.fromEntries(ours.map(name => [name, fileSpec(packed[name].tarball)])),
+  });
+  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir });
+  const port = await freePort();
+  const logFile = join(dir, 'worker.log');
+  const worker = spawn(join(dir, 'node_modules', '.bin', 'diachronic-worker'), [], {
+    cwd: dir,
+    env: {
+      ...process.env,
+      ...servicesEnv,
+      DIACHRONIC_TASK_QUEUE: `diachronic-install-check-${Date.now().toString(36)}`,
+      DIACHRONIC_HEALTH_PORT: String(port),
+      DIACHRONIC_LOG_LEVEL: 'WARN',
+    },
+    stdio: ['ignore', openSync(logFile, 'w'), openSync(logFile, 'a')],
+  });
+  try {
+    const deadline = Date.now() + 60_000;
+    let health;
+    while (Date.now() < deadline && worker.exitCode === null) {
+      health = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined);
+      if (health?.ok) break;
+      await sleep(500);
+    }
+    const log = () => readFileSync(logFile, 'utf8').split('\n').slice(-30).join('\n');
+    assert.equal(worker.exitCode, null, `diachronic-worker exited with ${worker.exitCode}:\n${log()}`);
+    assert.equal(health?.status, 200, `diachronic-worker's /healthz answered ${health?.status}:\n${log()}`);
+    assert.deepEqual(await health.json(), { ok: true, state: 'RUNNING' });
+    console.log('ok  packaged worker: `diachronic-worker` runs its prebuilt workflow bundle and answers /healthz 200');
+  } finally {
+    worker.kill('SIGTERM');
+  }
+}
+
 async function main() {
   step('build and pack the published packages');
   const packed = buildAndPack(rootDir, join(workDir, 'packs'));
   for (const [name, { bytes }] of Object.entries(packed)) console.log(`${name}: ${(bytes / 1024).toFixed(1)} KiB packed`);
 
   const { readServicesEnv, startServices, stopServices } = await import('../lib/services.mjs');
-  step('Temporal and Unleash');
-  const { started: startedServices } = await startServices(['temporal', 'unleash']);
+  step('the local services');
+  const { started: startedServices } = await startServices();
   try {
     const servicesEnv = readServicesEnv();
     step('a workflow team installs migrate, routing and the signaler');
     await workflowTeam(packed, servicesEnv);
+    step('an operator runs the packaged worker');
+    await packagedWorker(packed, servicesEnv);
     step('a Backstage adopter installs the plugins into a new app');
     await backstageAdopter(packed, servicesEnv);
   } finally {
