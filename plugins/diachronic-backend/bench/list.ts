@@ -20,7 +20,6 @@ import { Client } from '@temporalio/client';
 import { requestDeployment } from '@diachronic/ci/client';
 import { DeploymentPhase, workflowIds, workflowTypes } from '@diachronic/contract';
 import { deploymentStateQuery, familyStateQuery, searchAttributes } from '@diachronic/contract/temporal';
-import { UnleashAdminClient, VersionFlags } from '@diachronic/ci/unleash';
 import { diachronicApiPaths } from '@diachronic/backstage-plugin-diachronic-common';
 import { diachronicPlugin } from '../src/plugin';
 import {
@@ -180,9 +179,11 @@ async function main() {
 
     const listRecentPage = () =>
       drain(client.workflow.list({ query: `WorkflowType = "${workflowTypes.deployment}"`, pageSize: 1000 }), 1000);
-    const versionFlags = new VersionFlags(
-      new UnleashAdminClient({ url: services.unleashUrl, adminToken: services.unleashAdminToken }),
-    );
+    // What the backend reads from Unleash: the family's flags as clients get them, with the read-only token.
+    const servedFlags = () =>
+      fetch(`${services.unleashUrl}/api/client/features?namePrefix=${encodeURIComponent(`diachronic.${live}.v`)}`, {
+        headers: { Authorization: services.unleashClientToken },
+      }).then(res => res.json());
     const history = () =>
       drain(
         client.workflow.list({
@@ -227,7 +228,7 @@ async function main() {
           entityView,
           () =>
             Promise.all([
-              versionFlags.listVersions(live, { includeArchived: true }),
+              servedFlags(),
               client.workflow
                 .getHandle(workflowIds.family(live))
                 .query(familyStateQuery)
