@@ -12,9 +12,6 @@ import type {
   StartDeploymentResponse,
 } from '@diachronic/backstage-plugin-diachronic-common';
 
-/** The controls that take only an optional reason (abort requires one, see {@link DiachronicApi.abort}). */
-export type SimpleControlAction = 'promote' | 'pause' | 'resume';
-
 /** The Diachronic backend's REST API, one method per endpoint. */
 export interface DiachronicApi {
   listDeployments(query?: DeploymentListQuery): Promise<DeploymentListResponse>;
