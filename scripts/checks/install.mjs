@@ -154,7 +154,8 @@ async function backstageAdopter(packed, servicesEnv) {
   }
 
   step('yarn install (the tarballs change every run; the rest is kept)');
-  run('yarn', ['install'], { cwd: appDir, env: { ...env, YARN_CHECKSUM_BEHAVIOR: 'update' } });
+  // A fresh app has no lockfile yet, and CI=true makes yarn refuse to write one unless told.
+  run('yarn', ['install'], { cwd: appDir, env: { ...env, YARN_CHECKSUM_BEHAVIOR: 'update', YARN_ENABLE_IMMUTABLE_INSTALLS: 'false' } });
   step('yarn tsc');
   run('yarn', ['tsc'], { cwd: appDir, env });
   step('build the backend and the app');
