@@ -170,17 +170,18 @@ describe('diachronic backend against real Temporal, Unleash and a Diachronic wor
     expect((await control(v2, 'pause').expect(409)).body.error.message).toBe('pause refused: the rollout is already paused');
     await control(v2, 'resume').expect(200);
 
+    // An override to 100% fast-forwards: the deployment completes, saying who did it and why.
     const overridden = await control(v2, 'override', { percent: 100, reason: 'ship it' }).expect(200);
     expect(overridden.body).toMatchObject({ livePercent: 100 });
-    const done = await waitForPhase(v2, ['overridden']);
-    expect(done.reason).toMatch(/^overridden by .+: 100%$/);
+    const done = await waitForPhase(v2, ['completed', 'overridden']);
+    expect(done).toMatchObject({ phase: 'completed', reason: `fast-forwarded to 100% by ${USER}: ship it` });
     expect(done.events.map(event => event.action)).toEqual(expect.arrayContaining(['pause', 'resume', 'override']));
 
     const ended = await control(v2, 'promote').expect(409);
-    expect(ended.body.error.message).toBe(`promote refused: the deployment of ${family} ${v2} has ended (overridden)`);
-    const history = await waitFor('the history to show the overridden deployment', async () => {
+    expect(ended.body.error.message).toBe(`promote refused: the deployment of ${family} ${v2} has ended (completed)`);
+    const history = await waitFor('the history to show the fast-forwarded deployment', async () => {
       const [entry] = (await entityView()).families[0].history;
-      return entry?.phase === 'overridden' ? entry : undefined;
+      return entry?.phase === 'completed' ? entry : undefined;
     });
     expect(history).toMatchObject({ versionId: v2, status: 'completed', reason: done.reason });
   });
@@ -278,6 +279,20 @@ describe('diachronic backend against real Temporal, Unleash and a Diachronic wor
     );
   });
 
+  it('answers 400 naming the segment of an entity path the catalog would not take, on every entity route', async () => {
+    const message = async (req: request.Test) => (await req.expect(400)).body.error.message as string;
+    const families = (namespace: string, kind: string, name: string) =>
+      request(server).get(`${API}/entity/${namespace}/${kind}/${name}/families`);
+    expect(await message(families('default', 'a%2Fb', 'x'))).toBe('path.kind: must be a catalog kind: letters and digits, at most 63');
+    expect(await message(families('%2F', 'component', 'x'))).toMatch(/^path\.namespace: must be a catalog namespace/);
+    expect(await message(families('default', 'component', 'a%3Ab'))).toMatch(/^path\.name: must be a catalog entity name/);
+    expect(await message(families('default', 'component', 'x'.repeat(64)))).toMatch(/^path\.name: /);
+    const controlPath = `${API}/entity/a%3Ab/component/x/families/${family}/deployments/${uniqueVersionId()}/promote`;
+    expect(await message(request(server).post(controlPath).send({}))).toMatch(/^path\.namespace: /);
+    const startPath = `${API}/entity/default/a%2Fb/x/deployments`;
+    expect(await message(request(server).post(startPath).send({ family, versionId: uniqueVersionId() }))).toMatch(/^path\.kind: /);
+  });
+
   it('pages through the list with a cursor', async () => {
     const sorted = [family, hookFamily, ...multiFamilies].sort();
     const first = await listed({ q: run, limit: 2 });
@@ -366,6 +381,19 @@ describe('diachronic backend against real Temporal, Unleash and a Diachronic wor
         outcome: 'ignored',
         reason: 'deployment_status.state is "pending"; only success starts a deployment',
       });
+      expect(await familyWorkflowExists(hookFamily)).toBe(false);
+    });
+
+    it('answers 400 naming the field of an oversized repository name, and takes bodies up to GitHub’s 25 MB', async () => {
+      const huge = deploymentStatus(`acme/${'r'.repeat(100_000)}`, uniqueSha());
+      expect((await deliver('deployment_status', huge).expect(400)).body.error.message).toBe(
+        'body.repository.full_name: must be a GitHub repository name, owner/repo',
+      );
+      // 2 MB of payload: past express's default, well within GitHub's limit.
+      const large = deploymentStatus(`acme/${run}-hooks`, uniqueSha(), { state: 'pending', payload: { notes: 'x'.repeat(2_000_000) } });
+      expect((await deliver('deployment_status', large).expect(202)).body.outcome).toBe('ignored');
+      const tooLarge = deploymentStatus(`acme/${run}-hooks`, uniqueSha(), { payload: { notes: 'x'.repeat(27_000_000) } });
+      await deliver('deployment_status', tooLarge).expect(413);
       expect(await familyWorkflowExists(hookFamily)).toBe(false);
     });
 

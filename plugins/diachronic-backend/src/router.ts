@@ -2,6 +2,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { HttpAuthService } from '@backstage/backend-plugin-api';
+import { KubernetesValidatorFunctions } from '@backstage/catalog-model';
 import { NotFoundError } from '@backstage/errors';
 import { controlActions, deploymentPhases, versionIdSchema } from '@diachronic/contract';
 import {
@@ -14,6 +15,9 @@ import { DeploymentListService, decodeCursor } from './services/DeploymentListSe
 import { FamilyViewService } from './services/FamilyViewService';
 import { GithubWebhookService } from './services/GithubWebhookService';
 import { parseInput } from './validation';
+
+/** GitHub caps webhook payloads at 25 MB; a larger delivery is answered 413. */
+export const GITHUB_WEBHOOK_BODY_LIMIT = '25mb';
 
 /** An empty `?q=` is no filter. */
 const optionalText = z
@@ -49,7 +53,16 @@ const listQuery = z
     path: ['cursor'],
   });
 
-const entityParams = z.object({ namespace: z.string().min(1), kind: z.string().min(1), name: z.string().min(1) });
+/** An entity's path segments, by the catalog's own rules: anything else is a 400 here, never a catalog error. */
+const entityParams = z.object({
+  namespace: z
+    .string()
+    .refine(KubernetesValidatorFunctions.isValidNamespace, 'must be a catalog namespace: lowercase letters, digits and "-", at most 63'),
+  kind: z.string().refine(KubernetesValidatorFunctions.isValidKind, 'must be a catalog kind: letters and digits, at most 63'),
+  name: z
+    .string()
+    .refine(KubernetesValidatorFunctions.isValidObjectName, 'must be a catalog entity name: letters, digits, "-", "_", ".", at most 63'),
+});
 const deploymentParams = entityParams.extend({ family: z.string().min(1), versionId: versionIdSchema });
 
 export async function createRouter({
@@ -68,7 +81,7 @@ export async function createRouter({
   const router = Router();
 
   // The signature covers the exact bytes GitHub sent, so this body is read raw, before the JSON parser.
-  router.post(diachronicRoutes.githubWebhook, express.raw({ type: () => true, limit: '1mb' }), async (req, res) => {
+  router.post(diachronicRoutes.githubWebhook, express.raw({ type: () => true, limit: GITHUB_WEBHOOK_BODY_LIMIT }), async (req, res) => {
     const outcome = await githubWebhooks.receive({
       event: req.get('x-github-event'),
       deliveryId: req.get('x-github-delivery'),

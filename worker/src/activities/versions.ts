@@ -39,6 +39,11 @@ export function createVersionActivities({ versionFlags, versionWorkers }: Versio
       return versionFlags.readLivePercent({ flag });
     },
 
+    /** Every change of the live percentage since the event `afterEventId`: the rollout's override check. */
+    async readLiveChanges({ flag, afterEventId }: { flag: string; afterEventId: number }) {
+      return versionFlags.readLiveChanges({ flag }, afterEventId);
+    },
+
     /** Compare-and-set when `expected` is given (the rollout), unconditional otherwise (an operator). */
     async setLivePercent({ flag, expected, percent }: { flag: string; expected: number | undefined; percent: number }) {
       return versionFlags.setLivePercent({ flag }, { expected, percent });

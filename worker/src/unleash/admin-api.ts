@@ -19,6 +19,8 @@ export interface FeatureSearchPage {
 
 /** An entry of the event log (`/api/admin/search/events`) of type `feature-strategy-update`. */
 export interface StrategyUpdateEvent {
+  /** Rises with every event Unleash records. */
+  id: number;
   createdBy: string;
   createdAt: string;
   data: FeatureStrategy | null;

@@ -161,7 +161,7 @@ describe('the live percentage', () => {
   it('is set only while it still has the expected value, and tells who changed it otherwise', async () => {
     const family = newFamily('order');
     const flag = await ensure(family, 'dddddd0');
-    expect(await flags.setLivePercent(flag, { expected: 0, percent: 10 })).toEqual({ ok: true });
+    expect(await flags.setLivePercent(flag, { expected: 0, percent: 10 })).toEqual({ ok: true, eventId: expect.any(Number) });
     const startedAt = Date.now();
     await setRolloutDirectly(flag.flag, 25);
 
@@ -195,6 +195,31 @@ describe('the live percentage', () => {
       seen: 35,
     });
     expect((await flags.readLivePercent(flag)).percent).toBe(35);
+  });
+
+  it('records its own write in the event log, from which every later change shows, an undone one too', async () => {
+    const family = newFamily('order');
+    const flag = await ensure(family, 'dddddd2');
+    const write = await flags.setLivePercent(flag, { expected: 0, percent: 10 });
+    if (!write.ok || write.eventId === undefined) throw new Error(`no event of the write: ${JSON.stringify(write)}`);
+    expect(await flags.readLiveChanges(flag, write.eventId)).toEqual({ percent: 10, changes: [] });
+
+    await setRolloutDirectly(flag.flag, 30);
+    await setRolloutDirectly(flag.flag, 10);
+    const { percent, changes } = await flags.readLiveChanges(flag, write.eventId);
+    expect(percent).toBe(10);
+    expect(changes.map(({ from, to }) => [from, to])).toEqual([
+      [10, 30],
+      [30, 10],
+    ]);
+    expect(changes.every(change => change.eventId > write.eventId! && change.by.length > 0)).toBe(true);
+  });
+
+  it('takes a retried write whose first attempt landed as done, not as someone else’s change', async () => {
+    const family = newFamily('order');
+    const flag = await ensure(family, 'dddddd3');
+    const first = await flags.setLivePercent(flag, { expected: 0, percent: 10 });
+    expect(await flags.setLivePercent(flag, { expected: 0, percent: 10 })).toEqual(first);
   });
 
   it('must be an integer from 0 to 100', async () => {

@@ -16,7 +16,7 @@ import {
 import { mayRouteTo } from '@diachronic/routing';
 import { FeatureDetails, FeatureSearchPage, FeatureStrategy, PAGE_SIZE } from './admin-api';
 import { UnleashAdminClient, UnleashApiError } from './admin-client';
-import { lastLivePercentChange } from './live-strategy-events';
+import { LiveChange, eventOfWrite, lastLivePercentChange, liveChangesAfter } from './live-strategy-events';
 import { darkStrategy, effectivePercent, liveStrategy } from './strategies';
 
 /** One version of a family as its flag stands in Unleash. */
@@ -42,7 +42,11 @@ export class ArchivedVersionError extends Error {
 /** What the flag operations need: the flag's name. A VersionFlag or a VersionRef will do. */
 export type FlagRef = Pick<VersionFlag, 'flag'>;
 
-export type SetLivePercentResult = { ok: true } | { ok: false; seen: number };
+/**
+ * `eventId`: for a compare-and-set write, the event Unleash recorded for it (where a later look for
+ * someone else's changes starts), when the event log shows it.
+ */
+export type SetLivePercentResult = { ok: true; eventId?: number } | { ok: false; seen: number };
 
 interface FamilyFlag {
   name: string;
@@ -145,9 +149,11 @@ export class VersionFlags {
   ): Promise<SetLivePercentResult> {
     assertPercent(percent, flag.flag);
     const live = await this.strategy(flag.flag, LIVE_STRATEGY_TITLE);
-    if (expected !== undefined && effectivePercent(live) !== expected) {
-      return { ok: false, seen: effectivePercent(live) };
-    }
+    const current = effectivePercent(live);
+    const eventOfOurs = async () => eventOfWrite(this.client, flag.flag, live.id, { from: expected!, to: percent });
+    // A retry after a write whose answer was lost finds its own value there.
+    if (expected !== undefined && current === percent && current !== expected) return { ok: true, eventId: await eventOfOurs() };
+    if (expected !== undefined && current !== expected) return { ok: false, seen: current };
     // Pins the state just read, so a change made in between makes Unleash refuse the write.
     const pin =
       expected === undefined
@@ -168,7 +174,16 @@ export class VersionFlags {
       }
       throw error;
     }
-    return { ok: true };
+    return expected === undefined ? { ok: true } : { ok: true, eventId: await eventOfOurs() };
+  }
+
+  /**
+   * The live percentage now and every change of it recorded after the event `afterEventId` (the rollout's
+   * own last write), oldest first: any of them, even one that a later change undid, was not the rollout's.
+   */
+  async readLiveChanges(flag: FlagRef, afterEventId: number): Promise<{ percent: number; changes: LiveChange[] }> {
+    const live = await this.strategy(flag.flag, LIVE_STRATEGY_TITLE);
+    return { percent: effectivePercent(live), changes: await liveChangesAfter(this.client, flag.flag, live.id, afterEventId) };
   }
 
   async setDarkEnabled(flag: FlagRef, enabled: boolean): Promise<void> {
@@ -244,10 +259,15 @@ export class VersionFlags {
 
   private async load(flag: FamilyFlag): Promise<VersionFlag> {
     // Unleash answers 404 for an archived flag's details; it routes nothing.
-    if (flag.archived) {
-      return { ...versionFields(flag), archived: true, livePercent: 0, darkEnabled: false, enabled: false };
+    const archived = { ...versionFields(flag), archived: true, livePercent: 0, darkEnabled: false, enabled: false };
+    if (flag.archived) return archived;
+    try {
+      return this.toVersionFlag(await this.details(flag.name));
+    } catch (error) {
+      // Archived between the search that listed it and this read (a cleanup finishing).
+      if (error instanceof UnleashApiError && error.status === 404) return archived;
+      throw error;
     }
-    return this.toVersionFlag(await this.details(flag.name));
   }
 
   private toVersionFlag(details: FeatureDetails): VersionFlag {

@@ -144,6 +144,8 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
       exclusive(async () => {
         await flagActivities.setLivePercent({ flag: state.version!.flag, expected: undefined, percent });
         state.livePercent = percent;
+        // The rollout stops itself now: no next step is coming.
+        if (state.step) state.step = { ...state.step, nextAt: undefined, eta: undefined };
         control.override = { who: actor.who, why: actor.why, percent };
         record(actor, 'override', `live set to ${percent}%`);
         publish();
@@ -284,15 +286,23 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
       rolloutResult = await rollout.result();
       control.rolloutRunning = false;
       if (rolloutResult.outcome === 'overridden') {
+        state.livePercent = rolloutResult.seen;
+        if (state.step) state.step = { ...state.step, nextAt: undefined, eta: undefined };
         // An override through Diachronic writes the flag with Diachronic's own Unleash token: Unleash's event
         // log names that token, so the person who asked is named instead.
-        const changedBy =
-          control.override?.percent === rolloutResult.seen ? control.override.who : rolloutResult.changedBy;
+        const overrideBy = (to: number, recorded?: string) =>
+          control.override?.percent === to ? control.override.who : recorded;
+        const changedBy = overrideBy(rolloutResult.seen, rolloutResult.changedBy);
         const by = changedBy ? ` by ${changedBy}` : '';
+        const changes = rolloutResult.changes?.map(
+          change => `by ${overrideBy(change.to, change.by)} from ${change.from}% to ${change.to}% at ${change.at}`,
+        );
         record(
           { who: changedBy ?? 'unknown' },
           'rollout stopped',
-          `live percentage changed${by} from ${rolloutResult.expected}% to ${rolloutResult.seen}%; the rollout stopped itself`,
+          changes && changes.length > 0
+            ? `live percentage changed ${changes.join(', then ')}; the rollout stopped itself`
+            : `live percentage changed${by} from ${rolloutResult.expected}% to ${rolloutResult.seen}%; the rollout stopped itself`,
         );
         fastForwarded = rolloutResult.seen === 100 && patched('diachronic-fast-forward-completes');
         if (fastForwarded) {

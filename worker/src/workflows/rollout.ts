@@ -1,4 +1,4 @@
-import { condition, getExternalWorkflowHandle, setHandler } from '@temporalio/workflow';
+import { condition, getExternalWorkflowHandle, patched, setHandler } from '@temporalio/workflow';
 import type { RolloutStep, StepState, VersionRef } from '@diachronic/contract';
 import { firstStepAbove, rolloutEta } from '@diachronic/contract';
 import { rolloutControlSignal, rolloutProgressSignal } from './messages';
@@ -14,14 +14,31 @@ export interface RolloutInput {
   parentWorkflowId: string;
 }
 
+/** A change of the live percentage that was not the rollout's own, from Unleash's event log. */
+export interface ForeignChange {
+  by: string;
+  at: string;
+  from: number;
+  to: number;
+}
+
 export type RolloutResult =
   | { outcome: 'completed'; percent: 100 }
-  | { outcome: 'overridden'; expected: number; seen: number; changedBy?: string; changedAt?: string };
+  | {
+      outcome: 'overridden';
+      expected: number;
+      seen: number;
+      changedBy?: string;
+      changedAt?: string;
+      /** Every change since the rollout's last write, oldest first (absent in runs older than the event-log check). */
+      changes?: ForeignChange[];
+    };
 
 /**
- * Raises the version's live percentage step by step. Before every change it checks that the live
- * percentage is still the one it set last; if someone else changed it, it stops and reports that
- * instead of fighting them. Writes are compare-and-set, so a change between check and write also wins.
+ * Raises the version's live percentage step by step. Before every change it checks Unleash's event log for
+ * changes since its own last write: any, even one a second change undid (A→B→A), means someone else
+ * steers, and it stops and reports them instead of fighting. Writes are compare-and-set, so a change
+ * between check and write also wins.
  */
 export async function diachronicRollout(input: RolloutInput): Promise<RolloutResult> {
   const { version, schedule } = input;
@@ -30,6 +47,10 @@ export async function diachronicRollout(input: RolloutInput): Promise<RolloutRes
   let index = firstStepAbove(schedule, lastSet);
   const control = { paused: false, checkRequested: false };
   let nextAt: number | undefined;
+  // Runs started before the event-log check compare the live percentage with the last value set.
+  const fromEventLog = patched('diachronic-overrides-from-event-log');
+  /** The event of the rollout's own last write, when the event log showed it. */
+  let ownEventId: number | undefined;
 
   setHandler(rolloutControlSignal, action => {
     if (action === 'pause') control.paused = true;
@@ -48,6 +69,19 @@ export async function diachronicRollout(input: RolloutInput): Promise<RolloutRes
     } satisfies StepState);
 
   async function overriddenBy(): Promise<RolloutResult | undefined> {
+    if (fromEventLog && ownEventId !== undefined) {
+      const { percent, changes } = await flagActivities.readLiveChanges({ flag: version.flag, afterEventId: ownEventId });
+      if (changes.length === 0) return undefined;
+      const last = changes[changes.length - 1];
+      return {
+        outcome: 'overridden',
+        expected: lastSet,
+        seen: percent,
+        changedBy: last.by,
+        changedAt: last.at,
+        changes: changes.map(({ by, at, from, to }) => ({ by, at, from, to })),
+      };
+    }
     const live = await flagActivities.readLivePercent({ flag: version.flag });
     if (live.percent === lastSet) return undefined;
     return { outcome: 'overridden', expected: lastSet, seen: live.percent, changedBy: live.changedBy, changedAt: live.changedAt };
@@ -63,6 +97,7 @@ export async function diachronicRollout(input: RolloutInput): Promise<RolloutRes
       return { outcome: 'overridden', expected: lastSet, seen: write.seen, changedBy: live.changedBy, changedAt: live.changedAt };
     }
     lastSet = step.percent;
+    if (fromEventLog) ownEventId = write.eventId;
     index += 1;
     if (lastSet === 100) break;
 

@@ -179,6 +179,34 @@ describe('deployments against real Temporal, Unleash and kube-apiserver', () => 
     expect(await h.version(family, v2)).toMatchObject({ livePercent: 30 });
   });
 
+  it('a change and its undo between two steps (A→B→A) is seen from the event log: the rollout stops and names both', async () => {
+    const family = uniqueFamily();
+    await h.deployInitial(family);
+    const v2 = uniqueVersionId();
+    const options = fastOptions({
+      migratory: false,
+      schedule: [{ percent: 10, pauseMs: 5000 }, { percent: 50, pauseMs: 5000 }, { percent: 100, pauseMs: 0 }],
+    });
+    await h.deploy(h.request(family, v2, options));
+    const rolling = await waitFor('the first step', async () => {
+      const state = await h.state(family, v2);
+      return state.step?.percent === 10 ? state : undefined;
+    });
+    // Someone raises it to 30 with the Unleash API, and puts it back to 10, all within the step's pause.
+    const flag = { flag: rolling.version!.flag };
+    await h.versionFlags.setLivePercent(flag, { expected: 10, percent: 30 });
+    await h.versionFlags.setLivePercent(flag, { expected: 30, percent: 10 });
+
+    const done = await h.waitForPhase(family, v2, ['overridden', 'completed']);
+    expect(done.phase).toBe('overridden');
+    expect(done.reason).toMatch(/^overridden by \S+: 10%$/);
+    const stopped = done.events.find(event => event.action === 'rollout stopped');
+    expect(stopped?.detail).toMatch(/from 10% to 30% at .*, then by \S+ from 30% to 10% at /);
+    expect(done.step).toMatchObject({ percent: 10 });
+    expect(done.step?.nextAt).toBeUndefined();
+    expect(await h.version(family, v2)).toMatchObject({ livePercent: 10 });
+  });
+
   it('pause holds the schedule and resume continues it', async () => {
     const family = uniqueFamily();
     await h.deployInitial(family);
@@ -229,7 +257,8 @@ describe('deployments against real Temporal, Unleash and kube-apiserver', () => 
     // Once the last workflow on the aborted version ends, its cleanup removes it.
     await onV2.signal(finishSignal);
     await waitFor('the aborted version to be cleaned up', async () => !(await h.workerDeployments(family)).includes(v2Deployment));
-    expect(await h.version(family, v2)).toMatchObject({ archived: true });
+    // Its flag is archived right after its workers are deleted.
+    await waitFor('the aborted version archived', async () => (await h.version(family, v2))?.archived);
 
     // An aborted version is never the previous version of a later deployment.
     const v3 = uniqueVersionId();

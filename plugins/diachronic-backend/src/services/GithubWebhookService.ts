@@ -7,7 +7,7 @@ import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { AuthenticationError, CustomErrorBase, InputError, ServiceUnavailableError } from '@backstage/errors';
 import { z } from 'zod';
 import { WebhookResponse } from '@diachronic/backstage-plugin-diachronic-common';
-import { scheduleSchema } from '@diachronic/contract';
+import { commitShaSchema, scheduleSchema } from '@diachronic/contract';
 import { parseInput } from '../validation';
 import { DeploymentRequests } from './DeploymentRequests';
 import { EntityAccess, OwningEntity } from './entities';
@@ -37,12 +37,16 @@ export interface WebhookOutcome {
 const deploymentStatusEvent = z.object({
   deployment_status: z.object({ state: z.string() }),
   deployment: z.object({
-    sha: z.string().regex(/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/, 'must be a full lowercase commit sha'),
-    environment: z.string().min(1),
+    sha: commitShaSchema,
+    environment: z.string().min(1).max(255, 'must be at most 255 characters'),
     payload: z.unknown().optional(),
   }),
-  repository: z.object({ full_name: z.string().min(1) }),
-  sender: z.object({ login: z.string().min(1) }),
+  repository: z.object({
+    full_name: z
+      .string()
+      .regex(/^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/, 'must be a GitHub repository name, owner/repo'),
+  }),
+  sender: z.object({ login: z.string().min(1).max(100, 'must be at most 100 characters') }),
 });
 
 const diachronicPayload = z

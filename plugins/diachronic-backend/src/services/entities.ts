@@ -2,7 +2,7 @@
 import { BackstageCredentials, PermissionsService } from '@backstage/backend-plugin-api';
 import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import { Entity, parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import { NotAllowedError, NotFoundError } from '@backstage/errors';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult, ResourcePermission } from '@backstage/plugin-permission-common';
 import {
@@ -60,6 +60,20 @@ const actions = new Map<string, string>([
   [diachronicDeploymentStartPermission.name, 'start deployments'],
 ]);
 
+/**
+ * A catalog call. The catalog refusing what we asked (400, 414, 431: a malformed or oversized ref or filter
+ * that got past our validation) is the caller's bad input, a 400 of ours, not a 500.
+ */
+async function fromCatalog<T>(what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    const status = (error as { response?: { status?: number } }).response?.status;
+    if (status === 400 || status === 414 || status === 431) throw new InputError(`the catalog refused ${what} (HTTP ${status})`);
+    throw error;
+  }
+}
+
 export class EntityAccess {
   constructor(
     private readonly catalog: CatalogService,
@@ -77,7 +91,7 @@ export class EntityAccess {
   ): Promise<OwningEntity> {
     const entityRef = stringifyEntityRef({ kind: route.kind, namespace: route.namespace ?? 'default', name: route.name });
     const [entity, [decision]] = await Promise.all([
-      this.catalog.getEntityByRef(entityRef, { credentials }),
+      fromCatalog(`the entity ${entityRef}`, () => this.catalog.getEntityByRef(entityRef, { credentials })),
       this.permissions.authorize([{ permission, resourceRef: entityRef }], { credentials }),
     ]);
     if (!entity) throw new NotFoundError(`no catalog entity ${entityRef}`);
@@ -119,9 +133,11 @@ export class EntityAccess {
 
   /** Entities whose `github.com/project-slug` is this repository (`owner/repo`), case-insensitively. */
   async entitiesOfRepository(fullName: string, credentials: BackstageCredentials): Promise<OwningEntity[]> {
-    const { items } = await this.catalog.getEntities(
-      { filter: { [`metadata.annotations.${GITHUB_PROJECT_SLUG_ANNOTATION}`]: fullName }, fields: FIELDS },
-      { credentials },
+    const { items } = await fromCatalog(`the entities of repository ${fullName}`, () =>
+      this.catalog.getEntities(
+        { filter: { [`metadata.annotations.${GITHUB_PROJECT_SLUG_ANNOTATION}`]: fullName }, fields: FIELDS },
+        { credentials },
+      ),
     );
     return items.map(owningEntity);
   }
