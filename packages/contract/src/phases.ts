@@ -1,9 +1,26 @@
 /** A deployment's phases, and which control actions each phase allows. */
 
-export const activePhases = ['preparing', 'dark', 'rolling_out', 'migrating', 'cleaning_up'] as const;
-export const terminalPhases = ['completed', 'overridden', 'aborted', 'failed'] as const;
+/** `queued`: waiting in its family's queue behind the running deployment (no workflow of its own yet). */
+export const activePhases = ['queued', 'preparing', 'dark', 'rolling_out', 'migrating', 'cleaning_up'] as const;
+/** `cancelled`: taken out of the queue before it started. */
+export const terminalPhases = ['completed', 'overridden', 'aborted', 'failed', 'cancelled'] as const;
 /** Every phase, in lifecycle order. */
 export const deploymentPhases = [...activePhases, ...terminalPhases] as const;
+/**
+ * The phases a deployment workflow publishes (search attribute `DiachronicPhase`), which lists can filter
+ * by; `queued` and `cancelled` belong to requests that have no workflow of their own.
+ */
+export const publishedPhases = [
+  'preparing',
+  'dark',
+  'rolling_out',
+  'migrating',
+  'cleaning_up',
+  'completed',
+  'overridden',
+  'aborted',
+  'failed',
+] as const satisfies readonly DeploymentPhase[];
 export type ActivePhase = (typeof activePhases)[number];
 export type TerminalPhase = (typeof terminalPhases)[number];
 export type DeploymentPhase = ActivePhase | TerminalPhase;
@@ -12,7 +29,7 @@ export function isTerminalPhase(phase: DeploymentPhase): phase is TerminalPhase 
   return (terminalPhases as readonly string[]).includes(phase);
 }
 
-export const controlActions = ['promote', 'override', 'pause', 'resume', 'abort'] as const;
+export const controlActions = ['promote', 'override', 'pause', 'resume', 'abort', 'cancel'] as const;
 export type ControlAction = (typeof controlActions)[number];
 
 /**
@@ -25,6 +42,8 @@ export const controlPhases: Record<ControlAction, readonly ActivePhase[]> = {
   pause: ['rolling_out'],
   resume: ['rolling_out'],
   abort: ['dark', 'rolling_out', 'migrating'],
+  /** Takes a queued request out of the queue: it never starts. */
+  cancel: ['queued'],
 };
 
 export function controlAllowedIn(action: ControlAction, phase: DeploymentPhase): boolean {

@@ -63,18 +63,31 @@ export interface QueuedRequest {
   versionId: string;
   requestedBy: Actor;
   requestedAt: string;
+  /** The whole request (absent from family workflows older than this field). */
+  request?: DeploymentRequest;
+}
+
+/** A queued request that was cancelled before it started. */
+export interface CancelledRequest extends QueuedRequest {
+  cancelledBy: Actor;
+  cancelledAt: string;
 }
 
 export interface FamilyState {
   family: string;
   current?: { versionId: string; workflowId: string };
   queue: QueuedRequest[];
+  /** The latest cancelled requests, newest last (absent from family workflows older than this field). */
+  cancelled?: CancelledRequest[];
 }
 
 export type RequestDeploymentResult =
   | { outcome: 'started'; workflowId: string }
   | { outcome: 'queued'; workflowId: string; position: number }
   | { outcome: 'duplicate'; workflowId: string; message: string };
+
+/** What a cancel of a queued request carries: which version, who asked and why. */
+export type CancelQueuedInput = Actor & { versionId: string };
 
 /** What an override carries: who asked, why, and the live percentage to set now. */
 export type OverrideInput = Actor & { percent: number };

@@ -9,7 +9,7 @@ import {
   UpdateDefinition,
 } from '@temporalio/common';
 import type { Actor, DeploymentRequest } from './requests';
-import type { DeploymentState, FamilyState, OverrideInput, RequestDeploymentResult } from './state';
+import type { CancelQueuedInput, DeploymentState, FamilyState, OverrideInput, RequestDeploymentResult } from './state';
 
 // What @temporalio/workflow's defineQuery/defineUpdate return, without importing workflow code here.
 const query = <Ret>(name: string) => ({ type: 'query', name }) as QueryDefinition<Ret, []>;
@@ -18,6 +18,8 @@ const update = <Ret, Args extends unknown[]>(name: string) => ({ type: 'update',
 /** Family workflow: ask for a deployment; answers whether it started, queued, or is a duplicate. */
 export const requestDeploymentUpdate = update<RequestDeploymentResult, [DeploymentRequest]>('diachronic.requestDeployment');
 export const familyStateQuery = query<FamilyState>('diachronic.familyState');
+/** Family workflow: take a queued request out of the queue; answers the family's state after. */
+export const cancelQueuedUpdate = update<FamilyState, [CancelQueuedInput]>('diachronic.cancelQueued');
 
 export const deploymentStateQuery = query<DeploymentState>('diachronic.deploymentState');
 export const promoteUpdate = update<DeploymentState, [Actor]>('diachronic.promote');

@@ -201,6 +201,30 @@ describe('diachronic backend against real Temporal, Unleash and a Diachronic wor
       expect.objectContaining({ versionId: v4, requestedBy: { who: USER } }),
     ]);
 
+    // A queued request can be read, and only cancelled; v5, cancelled, never starts.
+    const v5 = uniqueVersionId();
+    await start({ family, versionId: v5, reason: 'try the hotfix' }).expect(202);
+    const queued = (await request(server).get(deploymentPath(v5)).expect(200)).body as DeploymentState;
+    expect(queued).toMatchObject({ phase: 'queued', reason: `queued at position 2 behind ${v3}`, livePercent: 0 });
+    expect(queued.events).toEqual([expect.objectContaining({ action: 'request', who: USER, why: 'try the hotfix' })]);
+    expect((await control(v5, 'promote').expect(409)).body.error.message).toBe(
+      `promote refused: ${family} ${v5} is queued at position 2; a queued deployment can only be cancelled`,
+    );
+    expect((await control(v5, 'cancel').expect(400)).body.error.message).toBe('body.reason: is required');
+    expect((await control(v3, 'cancel', { reason: 'x' }).expect(409)).body.error.message).toBe(
+      `cancel refused: ${family} ${v3} it is running; abort it instead`,
+    );
+    const cancelled = (await control(v5, 'cancel', { reason: 'superseded by v4' }).expect(200)).body as DeploymentState;
+    expect(cancelled).toMatchObject({ phase: 'cancelled', reason: `cancelled by ${USER}: superseded by v4` });
+    expect(cancelled.events.map(event => event.action)).toEqual(['request', 'cancel']);
+    await request(server).get(deploymentPath(v5)).expect(404);
+    expect((await control(v5, 'cancel', { reason: 'again' }).expect(409)).body.error.message).toBe(
+      `cancel refused: ${family} ${v5} it is not queued`,
+    );
+    const view = (await entityView()).families[0];
+    expect(view.queue.map(entry => entry.versionId)).toEqual([v4]);
+    expect(view.cancelled).toEqual([expect.objectContaining({ versionId: v5, cancelledBy: { who: USER, why: 'superseded by v4' } })]);
+
     const missingReason = await control(v3, 'abort').expect(400);
     expect(missingReason.body.error).toMatchObject({ name: 'InputError', message: 'body.reason: is required' });
     await control(v3, 'abort', { reason: 'error rate up' }).expect(200);
@@ -270,7 +294,7 @@ describe('diachronic backend against real Temporal, Unleash and a Diachronic wor
     expect(await field(request(server).get(`${API}/deployments?limit=0`))).toBe(
       'query.limit: must be from 1 to 1000',
     );
-    expect(await field(request(server).get(`${API}/deployments?phase=dark,sleeping`))).toMatch(/^query\.phase\.1: Invalid option: expected one of "preparing"\|/);
+    expect(await field(request(server).get(`${API}/deployments?phase=dark,sleeping`))).toMatch(/^query\.phase\.1: Invalid option: expected one of "preparing"\|"dark"\|/);
     expect(await field(request(server).get(`${API}/deployments?cursor=nonsense`))).toBe(
       'cursor "nonsense" is not a cursor this API returned',
     );
@@ -315,7 +339,7 @@ describe('diachronic backend against real Temporal, Unleash and a Diachronic wor
     try {
       const res = await request(server).get(deploymentPath(versionId));
       // The body too, so that another error says what it was.
-      expect({ status: res.status, name: res.body.error?.name }).toEqual({ status: 503, name: 'ServiceUnavailableError' });
+      expect({ status: res.status, name: res.body.error?.name, message: res.body.error?.message }).toEqual({ status: 503, name: 'ServiceUnavailableError', message: expect.any(String) });
       expect(res.body.error.message).toMatch(
         new RegExp(`^state of the deployment of ${family.replace('.', '\\.')} ${versionId}: the Diachronic worker on task queue ${worker.taskQueue} did not answer`),
       );

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { KubernetesValidatorFunctions } from '@backstage/catalog-model';
 import { NotFoundError } from '@backstage/errors';
-import { controlActions, deploymentPhases, versionIdSchema } from '@diachronic/contract';
+import { controlActions, publishedPhases, versionIdSchema } from '@diachronic/contract';
 import {
   controlBodySchemas,
   diachronicRoutes,
@@ -41,7 +41,7 @@ const listQuery = z
               .map(text => text.trim())
               .filter(Boolean),
       )
-      .pipe(z.array(z.enum(deploymentPhases)).optional()),
+      .pipe(z.array(z.enum(publishedPhases)).optional()),
     owner: optionalText,
     q: optionalText,
     limit: z.coerce.number().int('must be from 1 to 1000').min(1, 'must be from 1 to 1000').max(1000, 'must be from 1 to 1000').default(100),

@@ -8,6 +8,7 @@ export const controlBodySchemas = {
   pause: z.strictObject({ reason: reasonSchema.optional() }),
   resume: z.strictObject({ reason: reasonSchema.optional() }),
   abort: z.strictObject({ reason: reasonSchema }),
+  cancel: z.strictObject({ reason: reasonSchema }),
   /** The live percentage to set now, and why. */
   override: z.strictObject({
     percent: z.number().int('must be a whole percentage').min(0, 'must be at least 0').max(100, 'must be at most 100'),
@@ -15,7 +16,7 @@ export const controlBodySchemas = {
   }),
 };
 
-/** Body of `promote`, `pause`, `resume` (reason optional) and `abort` (reason required). */
+/** Body of `promote`, `pause`, `resume` (reason optional), `abort` and `cancel` (reason required). */
 export type ControlRequest = z.input<typeof controlBodySchemas.promote>;
 export type OverrideRequest = z.input<typeof controlBodySchemas.override>;
 

@@ -42,6 +42,13 @@ export const diachronicDeploymentAbortPermission = createPermission({
   resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
 });
 
+/** Take a queued deployment request out of its family's queue before it starts. */
+export const diachronicDeploymentCancelPermission = createPermission({
+  name: 'diachronic.deployment.cancel',
+  attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
 /** Request a deployment by hand (GitHub webhooks are authenticated by their signature instead). */
 export const diachronicDeploymentStartPermission = createPermission({
   name: 'diachronic.deployment.start',
@@ -55,6 +62,7 @@ export const diachronicPermissions = [
   diachronicDeploymentOverridePermission,
   diachronicDeploymentPauseResumePermission,
   diachronicDeploymentAbortPermission,
+  diachronicDeploymentCancelPermission,
   diachronicDeploymentStartPermission,
 ];
 
@@ -65,4 +73,5 @@ export const diachronicControlPermissions = {
   pause: diachronicDeploymentPauseResumePermission,
   resume: diachronicDeploymentPauseResumePermission,
   abort: diachronicDeploymentAbortPermission,
+  cancel: diachronicDeploymentCancelPermission,
 } as const satisfies Record<ControlAction, ResourcePermission<'catalog-entity'>>;

@@ -104,6 +104,8 @@ export interface FamilyView {
   deployment?: DeploymentState;
   /** Deployments waiting behind the running one, in order. */
   queue: FamilyState['queue'];
+  /** The latest requests cancelled while queued, newest last. */
+  cancelled: NonNullable<FamilyState['cancelled']>;
   /** Recent deployments, newest first. */
   history: DeploymentHistoryEntry[];
 }

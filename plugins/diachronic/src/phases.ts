@@ -1,7 +1,8 @@
-import { DeploymentPhase, deploymentPhases } from '@diachronic/backstage-plugin-diachronic-common';
+import { DeploymentPhase, publishedPhases } from '@diachronic/backstage-plugin-diachronic-common';
 
 /** Every phase with its label (typed against the contract, so none is missing). */
 export const phaseLabels: Record<DeploymentPhase, string> = {
+  queued: 'Queued',
   preparing: 'Preparing',
   dark: 'Dark',
   rolling_out: 'Rolling out',
@@ -11,15 +12,17 @@ export const phaseLabels: Record<DeploymentPhase, string> = {
   overridden: 'Overridden',
   aborted: 'Aborted',
   failed: 'Failed',
+  cancelled: 'Cancelled',
 };
 
-/** In lifecycle order. */
-export const allPhases: readonly DeploymentPhase[] = deploymentPhases;
+/** The phases a deployment can be listed in, in lifecycle order (the Deployments page filters by them). */
+export const listedPhases: readonly DeploymentPhase[] = publishedPhases;
 
 export type PhaseTone = 'active' | 'waiting' | 'ok' | 'stopped' | 'error';
 
 export function phaseTone(phase: DeploymentPhase): PhaseTone {
   switch (phase) {
+    case 'queued':
     case 'dark':
       return 'waiting';
     case 'completed':
@@ -28,6 +31,7 @@ export function phaseTone(phase: DeploymentPhase): PhaseTone {
       return 'error';
     case 'overridden':
     case 'aborted':
+    case 'cancelled':
       return 'stopped';
     default:
       return 'active';

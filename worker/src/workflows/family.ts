@@ -11,13 +11,14 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import {
+  CancelledRequest,
   DeploymentRequest,
   FamilyState,
   RequestDeploymentResult,
   deploymentRequestProblem,
   workflowIds,
 } from '@diachronic/contract';
-import { familyStateQuery, requestDeploymentUpdate, searchAttributes } from '@diachronic/contract/temporal';
+import { cancelQueuedUpdate, familyStateQuery, requestDeploymentUpdate, searchAttributes } from '@diachronic/contract/temporal';
 import { diachronicDeployment } from './deployment';
 import { visibilityActivities } from './proxies';
 
@@ -25,7 +26,12 @@ export interface FamilyInput {
   family: string;
   /** Carried across continue-as-new. */
   queue?: Array<{ request: DeploymentRequest; requestedAt: string }>;
+  /** Carried across continue-as-new: the latest cancelled requests. */
+  cancelled?: CancelledRequest[];
 }
+
+/** How many cancelled requests the family keeps, for who cancelled what and why. */
+const CANCELLED_KEPT = 20;
 
 /**
  * The one workflow per family that takes deployment requests and runs them one at a time, in order.
@@ -34,6 +40,7 @@ export interface FamilyInput {
 export async function diachronicFamily(input: FamilyInput): Promise<void> {
   const { family } = input;
   const queue = [...(input.queue ?? [])];
+  const cancelled = [...(input.cancelled ?? [])];
   let current: FamilyState['current'];
   let checking = Promise.resolve();
 
@@ -44,11 +51,52 @@ export async function diachronicFamily(input: FamilyInput): Promise<void> {
       ...(current ? [{ key: searchAttributes.versionId, value: current.versionId }] : []),
     ]);
 
-  setHandler(familyStateQuery, () => ({
+  const familyState = (): FamilyState => ({
     family,
     current,
-    queue: queue.map(({ request, requestedAt }) => ({ versionId: request.versionId, requestedBy: request.requestedBy, requestedAt })),
-  }));
+    queue: queue.map(({ request, requestedAt }) => ({
+      versionId: request.versionId,
+      requestedBy: request.requestedBy,
+      requestedAt,
+      request,
+    })),
+    cancelled,
+  });
+  setHandler(familyStateQuery, familyState);
+
+  setHandler(
+    cancelQueuedUpdate,
+    ({ versionId, ...actor }) => {
+      const index = queue.findIndex(entry => entry.request.versionId === versionId);
+      const [{ request, requestedAt }] = queue.splice(index, 1);
+      cancelled.push({
+        versionId,
+        requestedBy: request.requestedBy,
+        requestedAt,
+        request,
+        cancelledBy: actor,
+        cancelledAt: new Date().toISOString(),
+      });
+      cancelled.splice(0, Math.max(0, cancelled.length - CANCELLED_KEPT));
+      publish();
+      return familyState();
+    },
+    {
+      validator: ({ versionId, who }) => {
+        if (typeof who !== 'string' || who.length === 0) {
+          throw ApplicationFailure.create({ type: 'InvalidRequest', message: 'cancel needs who asked', nonRetryable: true });
+        }
+        if (!queue.some(entry => entry.request.versionId === versionId)) {
+          const why = current?.versionId === versionId ? 'it is running; abort it instead' : 'it is not queued';
+          throw ApplicationFailure.create({
+            type: 'ActionRefused',
+            message: `cancel refused: ${family} ${versionId} ${why}`,
+            nonRetryable: true,
+          });
+        }
+      },
+    },
+  );
 
   const handleRequest = async (request: DeploymentRequest): Promise<RequestDeploymentResult> => {
     const workflowId = workflowIds.deployment(family, request.versionId);
@@ -123,6 +171,6 @@ export async function diachronicFamily(input: FamilyInput): Promise<void> {
     publish();
     // Keep the history of this long-lived workflow short: a fresh run after every deployment.
     await condition(allHandlersFinished);
-    await continueAsNew<typeof diachronicFamily>({ family, queue: [...queue] });
+    await continueAsNew<typeof diachronicFamily>({ family, queue: [...queue], cancelled });
   }
 }

@@ -5,6 +5,7 @@ import { WorkflowHandle, WorkflowNotFoundError, WorkflowUpdateFailedError } from
 import { Actor, ControlAction, DeploymentState, RequestDeploymentResult, workflowIds } from '@diachronic/contract';
 import {
   abortUpdate,
+  cancelQueuedUpdate,
   overrideUpdate,
   pauseUpdate,
   promoteUpdate,
@@ -22,7 +23,7 @@ import { DeploymentRequests } from './DeploymentRequests';
 import { EntityAccess } from './entities';
 import { TemporalAccess } from './temporal';
 import { applicationFailureType, unavailable } from './temporalErrors';
-import { queryDeploymentState } from './workflowQueries';
+import { findQueued, queryDeploymentState, requestEvent } from './workflowQueries';
 
 export interface ControlInput {
   reason?: string;
@@ -54,7 +55,15 @@ export class DeploymentControlService {
   ): Promise<DeploymentState> {
     const entity = await this.options.entities.authorizedEntity(route, diachronicDeploymentReadPermission, credentials);
     EntityAccess.requireFamily(entity, family);
-    return queryDeploymentState(this.options.temporal, family, versionId);
+    try {
+      return await queryDeploymentState(this.options.temporal, family, versionId);
+    } catch (error) {
+      // Not started yet: it may wait in the family's queue.
+      if (!(error instanceof NotFoundError)) throw error;
+      const queued = await findQueued(this.options.temporal, family, versionId);
+      if (!queued) throw error;
+      return queued.state;
+    }
   }
 
   /** A control action as the calling user; a refusal by the workflow is a 409 carrying its reason. */
@@ -70,6 +79,7 @@ export class DeploymentControlService {
     const entity = await entities.authorizedEntity(route, diachronicControlPermissions[action], credentials);
     EntityAccess.requireFamily(entity, family);
     const actor: Actor = { who: credentials.principal.userEntityRef, ...(input.reason && { why: input.reason }) };
+    if (action === 'cancel') return this.cancelQueued(family, versionId, actor);
     const handle = temporal.client.workflow.getHandle(workflowIds.deployment(family, versionId));
     try {
       return await temporal.withWorkerDeadline(() =>
@@ -84,7 +94,15 @@ export class DeploymentControlService {
           cause: error,
         });
       }
-      if (error instanceof WorkflowNotFoundError) throw await this.endedOrMissing(handle, action, family, versionId);
+      if (error instanceof WorkflowNotFoundError) {
+        const queued = await findQueued(temporal, family, versionId);
+        if (queued) {
+          throw new ConflictError(
+            `${action} refused: ${family} ${versionId} is queued at position ${queued.position}; a queued deployment can only be cancelled`,
+          );
+        }
+        throw await this.endedOrMissing(handle, action, family, versionId);
+      }
       throw unavailable(error, `${action} of ${family} ${versionId}`, temporal.taskQueue) ?? error;
     }
   }
@@ -107,6 +125,36 @@ export class DeploymentControlService {
       source: { kind: 'manual' },
     });
     return requests.send(request);
+  }
+
+  /** Takes the request out of the family's queue; answers it as it ends: `cancelled`, with who and why. */
+  private async cancelQueued(family: string, versionId: string, actor: Actor): Promise<DeploymentState> {
+    const { temporal } = this.options;
+    const handle = temporal.client.workflow.getHandle(workflowIds.family(family));
+    let after;
+    try {
+      after = await temporal.withWorkerDeadline(() => handle.executeUpdate(cancelQueuedUpdate, { args: [{ ...actor, versionId }] }));
+    } catch (error) {
+      if (error instanceof WorkflowUpdateFailedError && applicationFailureType(error.cause) === 'ActionRefused') {
+        throw new ConflictError(error.cause!.message);
+      }
+      if (error instanceof WorkflowNotFoundError) throw new NotFoundError(`no deployment of ${family} ${versionId} is queued`);
+      throw unavailable(error, `cancel of ${family} ${versionId}`, temporal.taskQueue) ?? error;
+    }
+    const entry = after.cancelled?.findLast(request => request.versionId === versionId);
+    if (!entry?.request) throw new Error(`the family workflow of ${family} did not record the cancel of ${versionId}`);
+    return {
+      request: entry.request,
+      phase: 'cancelled',
+      reason: `cancelled by ${actor.who}${actor.why ? `: ${actor.why}` : ''}`,
+      livePercent: 0,
+      startedAt: entry.requestedAt,
+      endedAt: entry.cancelledAt,
+      events: [
+        requestEvent(entry.request, entry.requestedAt, 'queued'),
+        { at: entry.cancelledAt, who: actor.who, action: 'cancel', ...(actor.why && { why: actor.why }) },
+      ],
+    };
   }
 
   private async endedOrMissing(handle: WorkflowHandle, action: ControlAction, family: string, versionId: string) {

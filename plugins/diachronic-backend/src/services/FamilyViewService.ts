@@ -66,6 +66,7 @@ export class FamilyViewService {
         family,
         versions: [],
         queue: [],
+        cancelled: [],
         history: [],
         problems: [`${JSON.stringify(family)} is not a valid family name (lowercase letters, digits, '.', '-', '_')`],
       };
@@ -86,9 +87,16 @@ export class FamilyViewService {
       queryFamilyState(temporal, family)
         .then(async state => ({
           queue: state.queue,
+          cancelled: state.cancelled ?? [],
           deployment: state.current ? await queryDeploymentState(temporal, family, state.current.versionId) : undefined,
         }))
-        .catch(orProblem('the running deployment', { queue: [] as FamilyView['queue'], deployment: undefined })),
+        .catch(
+          orProblem('the running deployment', {
+            queue: [] as FamilyView['queue'],
+            cancelled: [] as FamilyView['cancelled'],
+            deployment: undefined,
+          }),
+        ),
       listFamilyDeployments(temporal.client, family, HISTORY_LIMIT).catch(error => {
         throw unavailable(error, `could not list the deployments of ${family}`, temporal.taskQueue) ?? error;
       }),
@@ -105,6 +113,7 @@ export class FamilyViewService {
       versions: allVersions(served, named),
       ...(live.deployment && { deployment: live.deployment }),
       queue: live.queue,
+      cancelled: live.cancelled,
       history,
     };
   }

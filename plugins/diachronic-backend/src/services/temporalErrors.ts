@@ -19,7 +19,7 @@ function grpcCause(error: unknown): { code: number; details: string } | undefine
 
 /**
  * A 503 naming what did not answer when the worker (no poller, no answer in time) or Temporal itself
- * (unreachable) is the reason of a failure; undefined for any other error.
+ * (unreachable, or a call that failed otherwise) is the reason of a failure; undefined for any other error.
  */
 export function unavailable(error: unknown, what: string, taskQueue: string): ServiceUnavailableError | undefined {
   const grpc = grpcCause(error);
@@ -31,6 +31,12 @@ export function unavailable(error: unknown, what: string, taskQueue: string): Se
   }
   if (grpc?.code === GRPC_UNAVAILABLE) {
     return new ServiceUnavailableError(`${what}: Temporal is unavailable (${grpc.details})`);
+  }
+  // Any other failed call to Temporal (a busy server, a call the SDK could not make): a 503 with what
+  // Temporal said, never a 500.
+  if (error instanceof ServiceError) {
+    const detail = grpc ? `gRPC ${grpc.code}: ${grpc.details}` : (error.cause as Error | undefined)?.message ?? error.message;
+    return new ServiceUnavailableError(`${what}: the Diachronic worker on task queue ${taskQueue} did not answer (Temporal: ${detail})`);
   }
   return undefined;
 }

@@ -7,8 +7,7 @@ import {
   DeploymentPhase,
   FAMILY_PATTERN,
   VERSION_ID_PATTERN,
-  activePhases,
-  terminalPhases,
+  publishedPhases,
   workflowIds,
   workflowTypes,
 } from '@diachronic/contract';
@@ -20,7 +19,7 @@ export const MAX_PAGE_SIZE = 1000;
 /** Values per `IN (…)` query. */
 const VALUES_PER_QUERY = 100;
 
-const phases = new Set<string>([...activePhases, ...terminalPhases]);
+const phases = new Set<string>(publishedPhases);
 
 export function isValidFamily(family: string): boolean {
   return FAMILY_PATTERN.test(family);

@@ -1,7 +1,14 @@
 /** The queries the backend asks Diachronic's workflows, with their errors turned into HTTP ones. */
 import { NotFoundError } from '@backstage/errors';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { DeploymentState, FamilyState, workflowIds } from '@diachronic/contract';
+import {
+  DeploymentEvent,
+  DeploymentRequest,
+  DeploymentState,
+  FamilyState,
+  QueuedRequest,
+  workflowIds,
+} from '@diachronic/contract';
 import { deploymentStateQuery, familyStateQuery } from '@diachronic/contract/temporal';
 import { TemporalAccess } from './temporal';
 import { unavailable } from './temporalErrors';
@@ -30,4 +37,36 @@ export async function queryFamilyState(temporal: TemporalAccess, family: string)
     if (error instanceof WorkflowNotFoundError) return { family, queue: [] };
     throw error;
   }
+}
+
+/** A request waiting in its family's queue, as the deployment it will become: phase `queued`. */
+export function queuedDeploymentState(
+  { request, requestedAt }: QueuedRequest & { request: DeploymentRequest },
+  position: number,
+  runningVersionId: string | undefined,
+): DeploymentState {
+  const where = `queued at position ${position}${runningVersionId ? ` behind ${runningVersionId}` : ''}`;
+  return {
+    request,
+    phase: 'queued',
+    reason: where,
+    livePercent: 0,
+    startedAt: requestedAt,
+    events: [requestEvent(request, requestedAt, where)],
+  };
+}
+
+/** The first event of every deployment: who asked for it, and why. */
+export function requestEvent(request: DeploymentRequest, at: string, detail: string): DeploymentEvent {
+  const { who, why } = request.requestedBy;
+  return { at, who, action: 'request', ...(why && { why }), detail };
+}
+
+/** The queued request of this version, with its 1-based position, if it waits in the family's queue. */
+export async function findQueued(temporal: TemporalAccess, family: string, versionId: string) {
+  const state = await queryFamilyState(temporal, family);
+  const index = state.queue.findIndex(entry => entry.versionId === versionId);
+  const entry = state.queue[index];
+  if (!entry?.request) return undefined;
+  return { state: queuedDeploymentState({ ...entry, request: entry.request }, index + 1, state.current?.versionId), position: index + 1 };
 }

@@ -87,6 +87,7 @@ export function familyView(overrides: Partial<FamilyView> = {}): FamilyView {
       },
     ],
     queue: [],
+    cancelled: [],
     history: [],
     ...overrides,
   };
@@ -104,6 +105,7 @@ export function fakeApi(overrides: Partial<DiachronicApi> = {}): jest.Mocked<Dia
     pause: unexpected('pause'),
     resume: unexpected('resume'),
     abort: unexpected('abort'),
+    cancel: unexpected('cancel'),
     startDeployment: unexpected('startDeployment'),
     ...overrides,
   } as jest.Mocked<DiachronicApi>;

@@ -27,6 +27,13 @@ export interface DiachronicApi {
     versionId: string,
     body: Required<ControlRequest>,
   ): Promise<ControlResponse>;
+  /** Takes a queued request out of its family's queue; answers it as `cancelled`. */
+  cancel(
+    entity: EntityRouteRef,
+    family: string,
+    versionId: string,
+    body: Required<ControlRequest>,
+  ): Promise<ControlResponse>;
   startDeployment(entity: EntityRouteRef, body: StartDeploymentRequest): Promise<StartDeploymentResponse>;
 }
 

@@ -58,6 +58,10 @@ export class DiachronicClient implements DiachronicApi {
     return this.control(entity, family, versionId, 'abort', body);
   }
 
+  cancel(entity: EntityRouteRef, family: string, versionId: string, body: Required<ControlRequest>) {
+    return this.control(entity, family, versionId, 'cancel', body);
+  }
+
   startDeployment(entity: EntityRouteRef, body: StartDeploymentRequest): Promise<StartDeploymentResponse> {
     return this.request(diachronicApiPaths.startDeployment(entity), { method: 'POST', body });
   }

@@ -28,6 +28,7 @@ export function useControlPermissions(entityRef: CompoundEntityRef): ControlPerm
   const override = usePermission(ask('override'));
   const pauseResume = usePermission(ask('pause'));
   const abort = usePermission(ask('abort'));
+  const cancel = usePermission(ask('cancel'));
   const value = (result: { loading: boolean; allowed: boolean }) => (result.loading ? undefined : result.allowed);
   return {
     promote: value(promote),
@@ -35,6 +36,7 @@ export function useControlPermissions(entityRef: CompoundEntityRef): ControlPerm
     pause: value(pauseResume),
     resume: value(pauseResume),
     abort: value(abort),
+    cancel: value(cancel),
   };
 }
 
@@ -50,7 +52,8 @@ export function useDeploymentControl(entityRef: CompoundEntityRef, deployment: D
           await api.override(entityRef, family, versionId, { percent: input.percent ?? 0, reason: reason ?? '' });
           break;
         case 'abort':
-          await api.abort(entityRef, family, versionId, { reason: reason ?? '' });
+        case 'cancel':
+          await api[action](entityRef, family, versionId, { reason: reason ?? '' });
           break;
         default:
           await api[action](entityRef, family, versionId, reason ? { reason } : {});

@@ -6,7 +6,7 @@ import { deploymentIn } from '../../__testUtils__/fixtures';
 import type { ControlPermissions } from '../../hooks';
 import { DeploymentActions } from './DeploymentActions';
 
-const allowAll: ControlPermissions = { promote: true, override: true, pause: true, resume: true, abort: true };
+const allowAll: ControlPermissions = { promote: true, override: true, pause: true, resume: true, abort: true, cancel: true };
 const button = (name: string) => screen.getByRole('button', { name });
 
 async function render(phase: DeploymentPhase, permissions = allowAll, onControl = jest.fn(() => Promise.resolve())) {
@@ -36,7 +36,7 @@ describe('DeploymentActions', () => {
   });
 
   it('disables everything without permission, naming it', async () => {
-    await render('rolling_out', { promote: false, override: false, pause: false, resume: false, abort: false });
+    await render('rolling_out', { promote: false, override: false, pause: false, resume: false, abort: false, cancel: false });
     for (const name of ['Promote', 'Override', 'Pause', 'Abort']) expect(button(name)).toBeDisabled();
     await userEvent.hover(button('Abort').parentElement!);
     expect(

@@ -7,7 +7,7 @@ import MenuItem from '@material-ui/core/MenuItem';
 import Select from '@material-ui/core/Select';
 import TextField from '@material-ui/core/TextField';
 import type { DeploymentPhase } from '@diachronic/backstage-plugin-diachronic-common';
-import { allPhases, phaseLabels } from '../../phases';
+import { listedPhases, phaseLabels } from '../../phases';
 
 export interface DeploymentFilterValues {
   phases: DeploymentPhase[];
@@ -33,7 +33,7 @@ export function DeploymentFilters({ value, onChange }: DeploymentFiltersProps) {
           onChange={e => onChange({ ...value, phases: e.target.value as DeploymentPhase[] })}
           renderValue={selected => (selected as DeploymentPhase[]).map(phase => phaseLabels[phase]).join(', ')}
         >
-          {allPhases.map(phase => (
+          {listedPhases.map(phase => (
             <MenuItem key={phase} value={phase}>
               <Checkbox checked={value.phases.includes(phase)} />
               <ListItemText primary={phaseLabels[phase]} />
