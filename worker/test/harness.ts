@@ -137,9 +137,15 @@ export interface HarnessOptions {
   inProcessWorker?: boolean;
   /** The worker's flag refresh interval; the tests' 250 ms unless set (undefined: the production default). */
   routerRefreshMs?: number | 'production';
+  /** The Diachronic workflows to run (a fixture that breaks one of them, say); src/workflows by default. */
+  diachronicWorkflowsPath?: string;
 }
 
-export async function startHarness({ inProcessWorker = true, routerRefreshMs }: HarnessOptions = {}): Promise<Harness> {
+export async function startHarness({
+  inProcessWorker = true,
+  routerRefreshMs,
+  diachronicWorkflowsPath = require.resolve('../src/workflows'),
+}: HarnessOptions = {}): Promise<Harness> {
   quietRuntime();
   const services = testServices();
   if (!services.kubeconfig) throw new Error('KUBECONFIG not set: run the tests with `npm test`');
@@ -159,7 +165,7 @@ export async function startHarness({ inProcessWorker = true, routerRefreshMs }: 
     });
 
   const [diachronicBundle, fixtureBundle] = await Promise.all([
-    bundleWorkflowCode({ workflowsPath: require.resolve('../src/workflows'), logger: new DefaultLogger('WARN') }),
+    bundleWorkflowCode({ workflowsPath: diachronicWorkflowsPath, logger: new DefaultLogger('WARN') }),
     bundleWorkflowCode({ workflowsPath: require.resolve('./fixtures/workflows'), logger: new DefaultLogger('WARN') }),
   ]);
   const config: WorkerConfig = testWorkerConfig(services, { taskQueue: diachronicTaskQueue, kubeNamespace: TEST_NAMESPACE });

@@ -1,6 +1,7 @@
 import {
   ApplicationFailure,
   CancellationScope,
+  ChildWorkflowCancellationType,
   ChildWorkflowHandle,
   ParentClosePolicy,
   WorkflowIdReusePolicy,
@@ -37,12 +38,14 @@ import { normalizeSchedule } from '@diachronic/contract';
 import { diachronicCleanup } from './cleanup';
 import { migrationProgressSignal, rolloutControlSignal, rolloutProgressSignal, sweepNowSignal } from './messages';
 import { diachronicMigration } from './migration';
-import { flagActivities } from './proxies';
+import { flagActivities, stopActivities } from './proxies';
 import { diachronicRollout, RolloutResult } from './rollout';
 
 export const DEFAULT_SWEEP_INTERVAL_MS = 60_000;
 export const DEFAULT_DRAIN_GUARD_MS = 30_000;
 export const DEFAULT_CLEANUP_POLL_MS = 5 * 60_000;
+/** How long an abort lets the rollout and migration stop by themselves before it terminates them. */
+export const ABORT_GRACE_MS = 5_000;
 
 const now = () => new Date().toISOString();
 
@@ -88,6 +91,12 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
     rolloutRunning: false,
   };
   let rollout: ChildWorkflowHandle<typeof diachronicRollout> | undefined;
+  /**
+   * Runs started before this was patched wait for a cancelled child to acknowledge; newer ones do not, so
+   * that an abort ends even when a child is stuck (failing its workflow tasks), and stop the children
+   * themselves: see the abort below.
+   */
+  let abortNeverWaits = false;
   let migration: ChildWorkflowHandle<typeof diachronicMigration> | undefined;
   const work = new CancellationScope();
   const exclusive = serialized();
@@ -261,10 +270,14 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
       }
 
       enter('rolling_out');
+      abortNeverWaits = patched('diachronic-abort-never-waits');
+      // Passed only when set: an explicit undefined is not the SDK's default.
+      const cancellation = abortNeverWaits ? { cancellationType: ChildWorkflowCancellationType.TRY_CANCEL } : {};
       rollout = await startChild(diachronicRollout, {
         workflowId: workflowIds.rollout(family, versionId),
         args: [{ version: prepared.version, schedule, startPercent: state.livePercent, parentWorkflowId: selfId }],
         workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+        ...cancellation,
       });
       control.rolloutRunning = true;
       if (options.migratory) {
@@ -280,6 +293,7 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
             },
           ],
           workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+          ...cancellation,
         });
       }
 
@@ -329,6 +343,18 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
     });
   } catch (error) {
     if (control.aborting && isCancellation(error)) {
+      if (abortNeverWaits) {
+        // The children were asked to cancel; one that has not stopped after the grace period is terminated.
+        const children = [rollout, migration].flatMap(child => (child ? [child.workflowId] : []));
+        const { terminated } = await stopActivities.stopWorkflows({
+          workflowIds: children,
+          graceMs: ABORT_GRACE_MS,
+          reason: `the deployment of ${family} ${versionId} was aborted`,
+        });
+        for (const workflowId of terminated) {
+          record({ who: 'diachronic' }, 'child terminated', `${workflowId} did not stop within ${ABORT_GRACE_MS / 1000} s of the abort`);
+        }
+      }
       // Workflows already on the new version keep running there; its worker stays until they are done.
       await condition(allHandlersFinished);
       await startCleanup(state.version!, 'aborted');

@@ -34,3 +34,9 @@ export const sweepActivities = proxyActivities<Pick<Activities, 'sweepOldTaskQue
   heartbeatTimeout: '10 seconds',
   retry: retryUntilBack,
 });
+
+export const stopActivities = proxyActivities<Pick<Activities, 'stopWorkflows'>>({
+  startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '10 seconds',
+  retry: retryUntilBack,
+});
