@@ -16,6 +16,6 @@ describe('App', () => {
       ] as any,
     };
     render(App.createRoot());
-    expect(await screen.findByRole('button', { name: 'Enter' }, { timeout: 10_000 })).toBeInTheDocument();
+    expect(await screen.findByRole('button', { name: 'Enter' })).toBeInTheDocument();
   });
 });

@@ -3,7 +3,7 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { KubernetesValidatorFunctions } from '@backstage/catalog-model';
-import { NotFoundError } from '@backstage/errors';
+import { InputError, NotFoundError } from '@backstage/errors';
 import { controlActions, publishedPhases, versionIdSchema } from '@diachronic/contract';
 import {
   controlBodySchemas,
@@ -92,7 +92,12 @@ export async function createRouter({
     res.status(outcome.status).json(outcome.body);
   });
 
-  router.use(express.json());
+  // Any JSON value parses (the schemas say what is wrong with it); what does not parse is a 400 about the body.
+  router.use(express.json({ strict: false }));
+  router.use((error: unknown, _req: express.Request, _res: express.Response, next: express.NextFunction) => {
+    const { type, message } = error as { type?: string; message?: string };
+    next(type === 'entity.parse.failed' ? new InputError(`body: not valid JSON (${message})`) : error);
+  });
 
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
@@ -131,6 +136,11 @@ export async function createRouter({
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const result = await deploymentControls.start(entity, input, { credentials });
     res.status(result.outcome === 'duplicate' ? 200 : 202).json(result);
+  });
+
+  // Anything else under the plugin's base path: a JSON 404 naming it, as every other error here.
+  router.use((req, _res) => {
+    throw new NotFoundError(`no route ${req.method} ${req.path}; see the plugin's README for the API`);
   });
 
   return router;

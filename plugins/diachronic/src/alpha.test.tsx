@@ -24,7 +24,7 @@ describe('the plugin for the new frontend system', () => {
       initialRouteEntries: ['/diachronic'],
       mountedRoutes: { '/catalog/:namespace/:kind/:name': convertLegacyRouteRef(entityRouteRef) },
     });
-    expect(await screen.findByRole('link', { name: 'order' }, { timeout: 5000 })).toHaveAttribute(
+    expect(await screen.findByRole('link', { name: 'order' })).toHaveAttribute(
       'href',
       '/catalog/default/component/orders/rollout',
     );

@@ -14,7 +14,6 @@ import { mockApis } from '@backstage/test-utils';
 import { diachronicApiRef, EntityDiachronicContent, isDiachronicAvailable } from '.';
 import { entity, familyView, fakeApi } from './__testUtils__/fixtures';
 
-jest.setTimeout(30_000);
 
 describe('the plugin in a legacy app', () => {
   it('composes into an entity page as the Rollout tab and shows the entity’s families', async () => {
@@ -47,6 +46,6 @@ describe('the plugin in a legacy app', () => {
       },
     );
     expect(screen.getByRole('tab', { name: 'Rollout' })).toBeInTheDocument();
-    expect(await screen.findByText('Family order', {}, { timeout: 10_000 })).toBeInTheDocument();
+    expect(await screen.findByText('Family order')).toBeInTheDocument();
   });
 });

@@ -35,7 +35,8 @@ export class SignalerRequestError extends Error {
 export function invalidInput(error: ZodError, fieldPrefix = ''): SignalerRequestError {
   const issue = error.issues[0];
   const path = [...(issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : issue.path)];
-  const field = `${fieldPrefix}${path.join('.')}` || undefined;
+  // The whole body (or a whole batch item) when the issue is with it rather than with one of its fields.
+  const field = `${fieldPrefix}${path.join('.')}`.replace(/\.$/, '') || 'body';
   const message =
     issue.code === 'unrecognized_keys'
       ? `unknown field ${field}`

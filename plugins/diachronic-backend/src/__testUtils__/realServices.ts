@@ -71,7 +71,9 @@ export async function startDiachronicWorker(services: RealServices): Promise<Run
 export function pluginConfig(services: RealServices, taskQueue: string, webhookSecret: string) {
   return {
     diachronic: {
-      temporal: { address: services.temporalAddress, namespace: 'default', taskQueue },
+      // The worker runs in the test process beside other suites on a busy 2-core machine: an update that runs
+      // an activity may take longer than the production default of 10 s to answer there.
+      temporal: { address: services.temporalAddress, namespace: 'default', taskQueue, workerTimeoutMs: 30_000 },
       unleash: { url: services.unleashUrl, clientToken: services.unleashClientToken },
       github: { webhookSecret },
       // As the worker's tests' fastOptions: a deployment takes seconds.

@@ -88,7 +88,7 @@ describe('DeploymentsPage', () => {
         q: 'ord',
       }),
     );
-  }, 15000);
+  });
 
   it('sorts by live percentage', async () => {
     await render(fakeApi({ listDeployments: jest.fn(async () => list(rows)) }));
@@ -108,8 +108,9 @@ describe('DeploymentsPage', () => {
     await render(fakeApi({ listDeployments }));
     expect((await screen.findAllByText(/Temporal is unreachable/)).length).toBeGreaterThan(0);
     await userEvent.click(screen.getByRole('button', { name: 'Retry' }));
-    await waitFor(() => expect(listDeployments).toHaveBeenCalledTimes(2));
+    // Loaded again (a poll may have come first on a slow machine): the list shows, the error is gone.
     expect(await screen.findByText('billing')).toBeInTheDocument();
+    expect(listDeployments.mock.calls.length).toBeGreaterThanOrEqual(2);
     expect(screen.queryByText(/Temporal is unreachable/)).not.toBeInTheDocument();
   });
 });
