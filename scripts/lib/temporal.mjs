@@ -50,9 +50,34 @@ function portAnswers(port) {
   });
 }
 
+const diachronicSearchAttributes = rootDir =>
+  JSON.parse(readFileSync(join(rootDir, 'packages', 'contract', 'search-attributes.json'), 'utf8'));
+
 function searchAttributeArgs(rootDir) {
-  const attributes = JSON.parse(readFileSync(join(rootDir, 'packages', 'contract', 'search-attributes.json'), 'utf8'));
-  return Object.entries(attributes).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]);
+  return Object.entries(diachronicSearchAttributes(rootDir)).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]);
+}
+
+/**
+ * start-dev registers its --search-attribute list only into a new database: a state folder from an
+ * earlier release gets the attributes added since then here.
+ */
+function registerMissingSearchAttributes({ binary, address, namespace, rootDir }) {
+  const listed = JSON.parse(
+    execFileSync(binary, ['operator', 'search-attribute', 'list', '--address', address, '--namespace', namespace, '-o', 'json'], {
+      encoding: 'utf8',
+      timeout: 10000,
+    }),
+  );
+  const known = new Set(Object.keys(listed.customAttributes ?? {}));
+  for (const [name, type] of Object.entries(diachronicSearchAttributes(rootDir))) {
+    if (known.has(name)) continue;
+    execFileSync(
+      binary,
+      ['operator', 'search-attribute', 'create', '--address', address, '--namespace', namespace, '--name', name, '--type', type],
+      { stdio: 'ignore', timeout: 10000 },
+    );
+    log(SERVICE, `registered search attribute ${name} (${type})`);
+  }
 }
 
 /** The dev server's process, for the services' watchers. */
@@ -72,7 +97,10 @@ export async function startTemporal({ rootDir, stateDir, port = 7233, uiPort = 8
   const binary = ensureTemporalCli(rootDir);
   const env = { TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: namespace, TEMPORAL_UI_URL: `http://127.0.0.1:${uiPort}` };
 
-  if (runningPid(pidFile)) return { ...env, started: false };
+  if (runningPid(pidFile)) {
+    registerMissingSearchAttributes({ binary, address, namespace, rootDir });
+    return { ...env, started: false };
+  }
   if (await portAnswers(port)) {
     throw new Error(`port ${port} is already in use by another process; set TEMPORAL_PORT to use another port`);
   }
@@ -110,6 +138,7 @@ export async function startTemporal({ rootDir, stateDir, port = 7233, uiPort = 8
     },
     { service: SERVICE, timeoutMs: 60000, logFile, pid },
   );
+  registerMissingSearchAttributes({ binary, address, namespace, rootDir });
   log(SERVICE, 'ready');
   return { ...env, started: true };
 }

@@ -1,31 +1,38 @@
 /**
- * Benchmark: one full migration sweep over N workflows running on an old task queue, next to a raw client
+ * Benchmark: a migration's first sweep over N workflows running on an old task queue, next to a raw client
  * loop that lists the same queue and sends the same number of signals at the same concurrency.
  *
  *   set -a; . .state/services.env; set +a
  *   scripts/with-node.sh node --require @backstage/cli/config/nodeTransform.cjs worker/bench/migration-sweep.ts [N]
  *
- * Prints signals per second for both, the migration workflow's history length and this process's peak RSS
- * (it runs the Diachronic worker in-process).
+ * The Diachronic worker runs in its own process, on a prebuilt workflow bundle as in production. Prints
+ * signals per second for both, the migration workflow's history length and largest payload, the sweep's
+ * visibility calls, and the worker process's RSS: before the sweep and its peak (VmHWM).
  */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
 import { versionTaskQueue, workflowIds } from '@diachronic/contract';
 import { deploymentStateQuery } from '@diachronic/contract/temporal';
-import { terminateRunning } from '@diachronic/test-utils';
-import { fastOptions, startHarness, uniqueFamily, uniqueVersionId, waitFor } from '../test/harness';
+import type { SweepResult } from '../src/activities/sweep';
+import { fastOptions, spawnDiachronicWorker, startHarness, uniqueFamily, uniqueVersionId, waitFor } from '../test/harness';
 
 const N = Number(process.argv[2] ?? 2000);
 const CONCURRENCY = 32;
 
 async function startIdleWorkflows(client: Client, taskQueue: string, prefix: string) {
-  // No worker polls this queue: the workflows stay Running, which is all a sweep looks at.
+  // No worker polls this queue: the workflows stay Running (and never acknowledge), which is the most a
+  // sweep has to tell.
   let next = 0;
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
       while (next < N) {
         const i = next++;
-        await client.workflow.start('benchIdle', { taskQueue, workflowId: `${prefix}-${i}`, workflowExecutionTimeout: '1 hour' });
+        await client.workflow.start('benchIdle', { taskQueue, workflowId: `${prefix}-${i}`, workflowExecutionTimeout: '2 hours' });
       }
     }),
   );
@@ -46,12 +53,33 @@ async function rawSignalLoop(client: Client, taskQueue: string): Promise<number>
   return (ids.length / (performance.now() - started)) * 1000;
 }
 
+/** Bytes of payload data an event carries (inputs, results, signal arguments). */
+function payloadBytes(value: unknown): number {
+  if (!value || typeof value !== 'object') return 0;
+  if (value instanceof Uint8Array) return 0;
+  const record = value as Record<string, unknown>;
+  let bytes = 0;
+  if (Array.isArray(record.payloads)) {
+    for (const payload of record.payloads as Array<{ data?: Uint8Array }>) bytes += payload.data?.length ?? 0;
+  }
+  for (const [key, child] of Object.entries(record)) if (key !== 'payloads') bytes += payloadBytes(child);
+  return bytes;
+}
+
+/** VmHWM (peak) or VmRSS (now) of a process, MiB. */
+const rssMiB = (pid: number, field: 'VmHWM' | 'VmRSS') => {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find(l => l.startsWith(`${field}:`));
+  return Math.round(Number(line?.split(/\s+/)[1] ?? 0) / 1024);
+};
+
 async function main() {
-  let peakRss = process.memoryUsage().rss;
-  const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
-  }, 100);
-  const h = await startHarness();
+  const bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../src/workflows'), logger: new DefaultLogger('WARN') });
+  const bundlePath = join(mkdtempSync(join(tmpdir(), 'diachronic-bench-')), 'workflows.js');
+  writeFileSync(bundlePath, bundle.code);
+  process.env.DIACHRONIC_WORKFLOW_BUNDLE = bundlePath;
+
+  const h = await startHarness({ inProcessWorker: false });
+  const worker = spawnDiachronicWorker(h.diachronicTaskQueue);
   const family = uniqueFamily('bench');
   const v1 = uniqueVersionId();
   const v2 = uniqueVersionId();
@@ -59,25 +87,38 @@ async function main() {
   try {
     await h.deploy(h.request(family, v1, fastOptions()));
     await h.waitForPhase(family, v1, ['completed']);
+    // What the worker holds before any sweep (under the dev TypeScript transform, which the built
+    // package does not load).
+    const workerIdleRssMiB = rssMiB(worker.pid!, 'VmRSS');
     console.log(`starting ${N} workflows on ${oldQueue}…`);
+    const startedAt = performance.now();
     await startIdleWorkflows(h.client, oldQueue, `${family}/idle`);
+    console.log(`started in ${Math.round((performance.now() - startedAt) / 1000)} s`);
     await waitFor('visibility to list them all', async () => (await h.client.workflow.count(`TaskQueue = "${oldQueue}" AND ExecutionStatus = "Running"`)).count === N, {
-      timeoutMs: 120_000,
+      timeoutMs: 300_000,
     });
 
     const sweepStarted = performance.now();
-    await h.deploy(h.request(family, v2, fastOptions({ schedule: [{ percent: 100, pauseMs: 0 }], sweepIntervalMs: 60_000 })));
+    await h.deploy(h.request(family, v2, fastOptions({ schedule: [{ percent: 100, pauseMs: 0 }], sweepIntervalMs: 3_600_000 })));
     const deployment = h.client.workflow.getHandle(workflowIds.deployment(family, v2));
     await waitFor(
-      'the sweep to signal every workflow',
+      'the sweep to tell every workflow',
       async () => ((await deployment.query(deploymentStateQuery)).migration?.signaled ?? 0) >= N,
-      { timeoutMs: 600_000, intervalMs: 50 },
+      { timeoutMs: 3_600_000, intervalMs: 50 },
     );
     const sweepRate = (N / (performance.now() - sweepStarted)) * 1000;
-    const migration = await h.client.workflow.getHandle(workflowIds.migration(family, v2)).describe();
+
+    const migration = h.client.workflow.getHandle(workflowIds.migration(family, v2));
+    const { historyLength } = await migration.describe();
+    const events = (await migration.fetchHistory()).events ?? [];
+    const largestPayloadBytes = Math.max(...events.map(payloadBytes));
+    const sweeps = events
+      .map(event => event.activityTaskCompletedEventAttributes?.result?.payloads?.[0])
+      .filter(payload => payload !== undefined && payload !== null)
+      .map(payload => defaultPayloadConverter.fromPayload<Partial<SweepResult>>(payload!))
+      .filter(result => result.visibilityCalls !== undefined);
 
     const rawRate = await rawSignalLoop(h.client, oldQueue);
-    clearInterval(sampler);
     console.log(
       JSON.stringify(
         {
@@ -86,18 +127,30 @@ async function main() {
           sweepSignalsPerSecond: Math.round(sweepRate),
           rawLoopSignalsPerSecond: Math.round(rawRate),
           sweepVsRaw: Number((sweepRate / rawRate).toFixed(2)),
-          migrationHistoryLength: migration.historyLength,
-          peakRssMiB: Math.round(peakRss / 2 ** 20),
+          migrationHistoryLength: historyLength,
+          migrationLargestPayloadBytes: largestPayloadBytes,
+          visibilityCallsPerSweep: sweeps.map(sweep => sweep.visibilityCalls),
+          workerIdleRssMiB,
+          workerPeakRssMiB: rssMiB(worker.pid!, 'VmHWM'),
         },
         null,
         2,
       ),
     );
-    await h.client.workflow.getHandle(workflowIds.deployment(family, v2)).terminate('benchmark done');
-    await h.client.workflow.getHandle(workflowIds.migration(family, v2)).terminate('benchmark done').catch(() => undefined);
+    await deployment.terminate('benchmark done');
+    await migration.terminate('benchmark done').catch(() => undefined);
   } finally {
-    clearInterval(sampler);
-    await terminateRunning(h.client, `TaskQueue = "${oldQueue}"`, 'benchmark done');
+    worker.kill('SIGKILL');
+    // One server-side batch rather than N terminate calls.
+    await h.client.workflowService
+      .startBatchOperation({
+        namespace: h.client.options.namespace,
+        jobId: `${family.replace(/[^a-z0-9-]/g, '-')}-cleanup`,
+        reason: 'benchmark done',
+        visibilityQuery: `TaskQueue = "${oldQueue}" AND ExecutionStatus = "Running"`,
+        terminationOperation: {},
+      })
+      .catch(error => console.error('could not terminate the idle workflows:', error));
     await h.teardown();
   }
 }

@@ -45,4 +45,6 @@ export const searchAttributes = {
   routedVersionId: keyword('DiachronicRoutedVersionId'),
   /** Set by the caller of the signaler: the start was test traffic (routes to dark versions too). */
   isTest: defineSearchAttributeKey('DiachronicIsTest', SearchAttributeType.BOOL),
+  /** Set by a migratable run (`@diachronic/migrate`) when told to migrate: the version it was told to move to. */
+  migrationRequested: keyword('DiachronicMigrationRequested'),
 };

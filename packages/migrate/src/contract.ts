@@ -11,6 +11,11 @@ export const MIGRATION_STATUS_QUERY_NAME = 'diachronic.v1.migrationStatus';
 export interface MigrateSignal {
   taskQueue: string;
   versionId: string;
+  /**
+   * Set by Diachronic where the namespace has `DiachronicMigrationRequested` registered: the run records
+   * that it was told (`acknowledgeMigration`), so that later sweeps list it no more.
+   */
+  acknowledge?: boolean;
 }
 
 export const migrateSignal = defineSignal<[MigrateSignal]>(MIGRATE_SIGNAL_NAME);

@@ -15,6 +15,7 @@ import {
   migrateSignal,
   migrationStatusQuery,
 } from './contract';
+import { acknowledgeMigration, clearInheritedAcknowledgement } from './acknowledgement';
 import { isMigration } from './envelope';
 
 export interface MigratableOptions<S> {
@@ -80,12 +81,16 @@ export function migratable<S>(options: MigratableOptions<S>): Migration {
 
   const movable = () => requested !== null && holds.length === 0;
 
+  clearInheritedAcknowledgement();
+
   setHandler(migrateSignal, signal => {
     if (typeof signal?.taskQueue !== 'string' || typeof signal.versionId !== 'string') {
       log.warn('Ignoring a malformed migrate signal', { signal });
       return;
     }
     if (signal.taskQueue === workflowInfo().taskQueue) return;
+    if (moved) return;
+    acknowledgeMigration(signal);
     if (requested?.taskQueue === signal.taskQueue && requested.versionId === signal.versionId) return;
     requested = { taskQueue: signal.taskQueue, versionId: signal.versionId };
   });

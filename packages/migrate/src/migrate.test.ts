@@ -7,6 +7,7 @@ import {
   MIGRATE_SIGNAL_NAME,
   MigrateSignal,
   migrateSignal,
+  migrationRequestedKey,
   migrationStatusQuery,
 } from './index';
 import {
@@ -256,5 +257,23 @@ describe('migratable', () => {
     const migrated = await runsOf(probe.state, 2);
     expect(migrated.updatesDone).toBe(1);
     expect(migrated.runs[1].taskQueue).toBe(targets.v2.taskQueue);
+  });
+
+  it('acknowledges a signal that asks for it, in the run told; the run it moves to starts unmarked', async () => {
+    const requestedOf = async (run: WorkflowHandle) => (await run.describe()).typedSearchAttributes.get(migrationRequestedKey);
+
+    const asked = await startProbe({ owner: 'gus' });
+    await runsOf(asked.state, 1);
+    await asked.firstRun.signal(migrateSignal, { ...targets.v2, acknowledge: true });
+    await runsOf(asked.state, 2);
+    expect(await requestedOf(asked.firstRun)).toBe('v2');
+    // Continue-as-new copied the attribute: the new run cleared it, as nobody told that run anything.
+    expect(await eventually('the new run to clear it', async () => (await requestedOf(asked.handle)) === undefined)).toBe(true);
+
+    const notAsked = await startProbe({ owner: 'hal' });
+    await runsOf(notAsked.state, 1);
+    await notAsked.firstRun.signal(migrateSignal, targets.v2);
+    await runsOf(notAsked.state, 2);
+    expect(await requestedOf(notAsked.firstRun)).toBeUndefined();
   });
 });

@@ -1,11 +1,12 @@
 /** All activities of the Diachronic worker, built from the clients they use (real or fake in tests). */
+import { createSweepActivities, SweepActivityDeps } from './sweep';
 import { createTemporalActivities, TemporalActivityDeps } from './temporal';
 import { createVersionActivities, VersionActivityDeps } from './versions';
 
-export type ActivityDeps = TemporalActivityDeps & VersionActivityDeps;
+export type ActivityDeps = TemporalActivityDeps & SweepActivityDeps & VersionActivityDeps;
 
 export function createActivities(deps: ActivityDeps) {
-  return { ...createVersionActivities(deps), ...createTemporalActivities(deps) };
+  return { ...createVersionActivities(deps), ...createTemporalActivities(deps), ...createSweepActivities(deps) };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

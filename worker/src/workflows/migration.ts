@@ -1,4 +1,4 @@
-import { condition, continueAsNew, getExternalWorkflowHandle, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { condition, continueAsNew, getExternalWorkflowHandle, patched, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { MigrationState, VersionRef } from '@diachronic/contract';
 import { migrationProgressSignal, sweepNowSignal } from './messages';
 import { isVersionInUse, retireActivities, sweepActivities, visibilityActivities } from './proxies';
@@ -9,10 +9,14 @@ export interface MigrationInput {
   parentWorkflowId: string;
   sweepIntervalMs: number;
   drainGuardMs: number;
-  /** Carried across continue-as-new: ids told to migrate that still ran on the old queue at the last sweep. */
+  /** Carried by runs of the first releases, which remembered whom they told; new runs count from visibility. */
   remembered?: string[];
   signaledTotal?: number;
 }
+
+// Sweeps that keep no list of whom they told (each counts the told from visibility): histories recorded
+// before replay the list-carrying sweep.
+const SWEEP_WITHOUT_IDS_PATCH = 'diachronic-sweep-without-ids';
 
 export interface MigrationResult {
   signaled: number;
@@ -36,10 +40,21 @@ export async function diachronicMigration(input: MigrationInput): Promise<Migrat
 
   const report = (state: MigrationState) => parent.signal(migrationProgressSignal, state);
 
-  for (;;) {
+  const sweepOnce = async () => {
+    if (patched(SWEEP_WITHOUT_IDS_PATCH)) {
+      const { told, running, newLivePercent } = await sweepActivities.sweepOldQueue({ oldVersion, newVersion });
+      remembered = [];
+      signaledTotal = told;
+      return { running, newLivePercent };
+    }
     const sweep = await sweepActivities.sweepOldTaskQueue({ oldVersion, newVersion, remembered });
     remembered = [...sweep.stillRunningRemembered, ...sweep.signaled];
     signaledTotal += sweep.signaled.length;
+    return sweep;
+  };
+
+  for (;;) {
+    const sweep = await sweepOnce();
     await report({ signaled: signaledTotal, remaining: sweep.running, lastSweepAt: new Date().toISOString(), stage: 'sweeping' });
 
     if (sweep.running === 0 && sweep.newLivePercent === 100) {
@@ -60,7 +75,7 @@ export async function diachronicMigration(input: MigrationInput): Promise<Migrat
     }
 
     if (workflowInfo().continueAsNewSuggested) {
-      await continueAsNew<typeof diachronicMigration>({ ...input, remembered, signaledTotal });
+      await continueAsNew<typeof diachronicMigration>({ ...input, remembered: remembered.length > 0 ? remembered : undefined, signaledTotal });
     }
     await condition(() => wake.sweepNow, input.sweepIntervalMs);
     wake.sweepNow = false;

@@ -28,7 +28,7 @@ export const visibilityActivities = proxyActivities<Pick<Activities, 'countRunni
   retry: retryUntilBack,
 });
 
-export const sweepActivities = proxyActivities<Pick<Activities, 'sweepOldTaskQueue'>>({
+export const sweepActivities = proxyActivities<Pick<Activities, 'sweepOldQueue' | 'sweepOldTaskQueue'>>({
   startToCloseTimeout: '30 minutes',
   // The sweep heartbeats every second while it signals; a dead worker's sweep is retried quickly.
   heartbeatTimeout: '10 seconds',

@@ -69,7 +69,7 @@ describe('deployments against real Temporal, Unleash and kube-apiserver', () => 
     await h.finish(sleepers);
     h.recordHistory('deployment-migratory', workflowIds.deployment(family, v2));
     h.recordHistory('rollout-completed', workflowIds.rollout(family, v2));
-    h.recordHistory('migration-completed', workflowIds.migration(family, v2));
+    h.recordHistory('migration-told-from-visibility', workflowIds.migration(family, v2));
   });
 
   it('waits in dark until promoted, refusing other controls with a reason', async () => {
