@@ -1,6 +1,7 @@
 import { continueAsNew, sleep, workflowInfo } from '@temporalio/workflow';
 import type { VersionRef } from '@diachronic/contract';
 import { isVersionInUse, retireActivities, visibilityActivities } from './proxies';
+import { failOnCodeError } from './failures';
 
 export interface CleanupInput {
   version: VersionRef;
@@ -21,6 +22,10 @@ export interface CleanupResult {
  * keeps waiting.
  */
 export async function diachronicCleanup(input: CleanupInput): Promise<CleanupResult> {
+  return failOnCodeError(() => cleanup(input));
+}
+
+async function cleanup(input: CleanupInput): Promise<CleanupResult> {
   const { taskQueue } = input.version;
   for (;;) {
     if ((await visibilityActivities.countRunningOnTaskQueue({ taskQueue })) === 0) {

@@ -36,6 +36,7 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { normalizeSchedule } from '@diachronic/contract';
 import { diachronicCleanup } from './cleanup';
+import { failureReason } from './failures';
 import { migrationProgressSignal, rolloutControlSignal, rolloutProgressSignal, sweepNowSignal } from './messages';
 import { diachronicMigration } from './migration';
 import { flagActivities, stopActivities } from './proxies';
@@ -362,7 +363,7 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
       enter('aborted', `aborted by ${abort?.who}${abort?.why ? `: ${abort.why}` : ''}`);
       return state;
     }
-    enter('failed', error instanceof Error ? error.message : String(error));
+    enter('failed', failureReason(error));
     await condition(allHandlersFinished);
     throw ApplicationFailure.create({ type: 'DeploymentFailed', message: state.reason, cause: error as Error });
   }

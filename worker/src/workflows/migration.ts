@@ -2,6 +2,7 @@ import { condition, continueAsNew, getExternalWorkflowHandle, patched, setHandle
 import type { MigrationState, VersionRef } from '@diachronic/contract';
 import { migrationProgressSignal, sweepNowSignal } from './messages';
 import { isVersionInUse, retireActivities, sweepActivities, visibilityActivities } from './proxies';
+import { failOnCodeError } from './failures';
 
 export interface MigrationInput {
   oldVersion: VersionRef;
@@ -29,6 +30,10 @@ export interface MigrationResult {
  * a guard interval apart), deletes the old version's workers and archives its flag.
  */
 export async function diachronicMigration(input: MigrationInput): Promise<MigrationResult> {
+  return failOnCodeError(() => migration(input));
+}
+
+async function migration(input: MigrationInput): Promise<MigrationResult> {
   const { oldVersion, newVersion } = input;
   const parent = getExternalWorkflowHandle(input.parentWorkflowId);
   let remembered = input.remembered ?? [];

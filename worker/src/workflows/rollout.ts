@@ -3,6 +3,7 @@ import type { RolloutStep, StepState, VersionRef } from '@diachronic/contract';
 import { firstStepAbove, rolloutEta } from '@diachronic/contract';
 import { rolloutControlSignal, rolloutProgressSignal } from './messages';
 import { flagActivities } from './proxies';
+import { failOnCodeError } from './failures';
 
 export interface RolloutInput {
   version: VersionRef;
@@ -41,6 +42,10 @@ export type RolloutResult =
  * between check and write also wins.
  */
 export async function diachronicRollout(input: RolloutInput): Promise<RolloutResult> {
+  return failOnCodeError(() => rollout(input));
+}
+
+async function rollout(input: RolloutInput): Promise<RolloutResult> {
   const { version, schedule } = input;
   const parent = getExternalWorkflowHandle(input.parentWorkflowId);
   let lastSet = input.startPercent;
