@@ -6,6 +6,7 @@ import {
   BLOCKED_BY_HANDLERS,
   MIGRATE_SIGNAL_NAME,
   MigrateSignal,
+  MigrationStatus,
   migrateSignal,
   migrationRequestedKey,
   migrationStatusQuery,
@@ -89,6 +90,13 @@ async function eventually<T>(what: string, probe: () => Promise<T | undefined | 
     await new Promise(resolve => setTimeout(resolve, 100));
   }
 }
+
+/** The status the first time it says the workflow waits to move (one query: it may move right after). */
+const waitingStatus = (probe: { status: () => Promise<MigrationStatus> }) =>
+  eventually('waiting', async () => {
+    const status = await probe.status();
+    return status.waiting && status;
+  });
 
 const runsOf = async (state: () => Promise<ProbeStateV1 | ProbeStateV2>, count: number) =>
   eventually(`run ${count}`, async () => {
@@ -176,7 +184,7 @@ describe('migratable', () => {
     await eventually('the hold', async () => (await probe.state()).held);
     await probe.firstRun.signal(migrateSignal, targets.v2);
     await probe.firstRun.signal(migrateSignal, targets.v2);
-    expect(await eventually('waiting', async () => (await probe.status()).waiting && probe.status())).toEqual({
+    expect(await waitingStatus(probe)).toEqual({
       requested: targets.v2,
       waiting: true,
       blockedBy: [HOLD_REASON],
@@ -224,7 +232,7 @@ describe('migratable', () => {
     await probe.handle.signal(probeCommand, { kind: 'busy', steps: 3, stepMs: 1500 });
     await eventually('the first step', async () => (await probe.state()).busy.started >= 1);
     await probe.firstRun.signal(migrateSignal, targets.v2);
-    expect(await eventually('waiting', async () => (await probe.status()).waiting && probe.status())).toEqual({
+    expect(await waitingStatus(probe)).toEqual({
       requested: targets.v2,
       waiting: true,
       blockedBy: [BLOCKED_BY_BUSY],
@@ -242,17 +250,15 @@ describe('migratable', () => {
 
   it('waits for running handlers before it moves', async () => {
     const probe = await startProbe({ owner: 'flo' });
-    const update = await probe.handle.startUpdate(slowUpdate, {
-      args: [3000],
-      waitForStage: WorkflowUpdateStage.ACCEPTED,
-    });
+    const update = await probe.handle.startUpdate(slowUpdate, { waitForStage: WorkflowUpdateStage.ACCEPTED });
     await probe.firstRun.signal(migrateSignal, targets.v2);
-    expect(await eventually('waiting', async () => (await probe.status()).waiting && probe.status())).toEqual({
-      requested: targets.v2,
-      waiting: true,
-      blockedBy: [BLOCKED_BY_HANDLERS],
-    });
+    const waiting = await waitingStatus(probe);
+    expect(waiting).toEqual({ requested: targets.v2, waiting: true, blockedBy: [BLOCKED_BY_HANDLERS] });
+    // Still there a while later: only the handler's end lets it move.
+    await new Promise(resolve => setTimeout(resolve, 1000));
+    expect(await probe.status()).toEqual(waiting);
 
+    await probe.firstRun.signal(probeCommand, { kind: 'endUpdates' });
     expect(await update.result()).toBe(1);
     const migrated = await runsOf(probe.state, 2);
     expect(migrated.updatesDone).toBe(1);

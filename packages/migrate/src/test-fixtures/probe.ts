@@ -18,6 +18,8 @@ export type ProbeCommand =
   | { kind: 'hold' }
   | { kind: 'release' }
   | { kind: 'busy'; steps: number; stepMs: number }
+  /** Lets the running `slowUpdate` handlers finish. */
+  | { kind: 'endUpdates' }
   | { kind: 'finish' };
 
 export interface ProbeInput {
@@ -60,7 +62,8 @@ export const HOLD_REASON = 'held by the test';
 export const probeCommand = defineSignal<[ProbeCommand]>('probe.command');
 export const probeStateQuery = defineQuery<ProbeStateV1 | ProbeStateV2>('probe.state');
 /** Sleeps for the given milliseconds, then counts itself done. */
-export const slowUpdate = defineUpdate<number, [number]>('probe.slowUpdate');
+/** An update whose handler runs until the command `endUpdates`. */
+export const slowUpdate = defineUpdate<number, []>('probe.slowUpdate');
 
 export function newProbe(input: ProbeInput): ProbeCore {
   return {
@@ -82,11 +85,13 @@ export async function runProbe(state: ProbeStateV1 | ProbeStateV2, migration: Mi
     timerDueAt: timer?.dueAt,
   });
   setHandler(probeStateQuery, () => state);
+  let updatesMayEnd = false;
   setHandler(probeCommand, command => {
-    state.inbox.push(command);
+    if (command.kind === 'endUpdates') updatesMayEnd = true;
+    else state.inbox.push(command);
   });
-  setHandler(slowUpdate, async ms => {
-    await sleep(ms);
+  setHandler(slowUpdate, async () => {
+    await condition(() => updatesMayEnd);
     state.updatesDone += 1;
     return state.updatesDone;
   });
