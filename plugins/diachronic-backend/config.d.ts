@@ -32,6 +32,11 @@ export interface Config {
        * in milliseconds, before the request fails with 503. Default 10000.
        */
       workerTimeoutMs?: number;
+      /**
+       * A deployment's workflow (its own, its rollout or migration) that has failed its workflow tasks
+       * this long, in milliseconds, is shown as stuck in the API and the Rollout tab. Default 120000.
+       */
+      stuckAfterMs?: number;
     };
     /**
      * Unleash, where every version's flag lives. The backend only reads the flags, as Unleash serves them to

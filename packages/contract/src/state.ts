@@ -44,6 +44,18 @@ export interface MigrationState {
   stage: 'sweeping' | 'draining' | 'retiring';
 }
 
+/** A workflow of a deployment that keeps failing its workflow task (found by the backend, not the workflow). */
+export interface StuckWorkflow {
+  workflowId: string;
+  workflowType: string;
+  /** When the task that keeps failing was first scheduled. */
+  failingSince: string;
+  /** Attempts of that task so far. */
+  attempts: number;
+  /** The error of its last failed attempt. */
+  lastFailure?: string;
+}
+
 export interface DeploymentState {
   request: DeploymentRequest;
   phase: DeploymentPhase;
@@ -57,6 +69,12 @@ export interface DeploymentState {
   startedAt: string;
   endedAt?: string;
   events: DeploymentEvent[];
+  /**
+   * Set by the backend, never by the workflow: the deployment's workflows (its own, rollout, migration)
+   * that have failed their workflow tasks for a few minutes. Such a workflow does not move until its code
+   * is fixed or it is terminated (abort terminates stuck children).
+   */
+  stuck?: StuckWorkflow[];
 }
 
 export interface QueuedRequest {

@@ -12,6 +12,8 @@ export interface DiachronicConfig {
     tls?: { cert?: string; key?: string; ca?: string; serverName?: string };
     /** How long a query, control or deployment request may wait for the Diachronic worker before failing with 503. */
     workerTimeoutMs: number;
+    /** A deployment's workflow failing its workflow tasks this long is reported as stuck. */
+    stuckAfterMs: number;
   };
   /** Read only: a backend (client) token, whose environment is the one that routes. */
   unleash: { url: string; clientToken: string };
@@ -40,6 +42,7 @@ export function readDiachronicConfig(root: Config): DiachronicConfig {
         serverName: tls.getOptionalString('serverName'),
       },
       workerTimeoutMs: temporal?.getOptionalNumber('workerTimeoutMs') ?? 10_000,
+      stuckAfterMs: temporal?.getOptionalNumber('stuckAfterMs') ?? 120_000,
     },
     unleash: {
       url: unleash.getString('url'),

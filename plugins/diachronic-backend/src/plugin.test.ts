@@ -348,6 +348,59 @@ describe('diachronic backend against real Temporal, Unleash and a Diachronic wor
     }
   });
 
+  it('names a deployment workflow stuck failing its workflow tasks, with the error, in the API and the entity view', async () => {
+    const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    // A workflow type the Diachronic worker does not have, on its queue: every workflow task fails.
+    const stuckOn = (workflowId: string) =>
+      worker.client.workflow.start('diachronicNoSuchWorkflow', {
+        taskQueue: worker.taskQueue,
+        workflowId,
+        workflowExecutionTimeout: '10 minutes',
+      });
+    const stuckMessage = (workflowId: string) =>
+      new RegExp(`diachronicNoSuchWorkflow ${escaped(workflowId)} has failed its workflow task since \\S+ \\(attempt \\d+\\): .*diachronicNoSuchWorkflow`);
+
+    // The deployment's own workflow: it cannot answer, and the 503 says why.
+    const brokenVersion = uniqueVersionId();
+    const brokenId = workflowIds.deployment(family, brokenVersion);
+    const broken = await stuckOn(brokenId);
+    // A running deployment whose (unused, as the family is not migratory) migration id is stuck.
+    const versionId = uniqueVersionId();
+    const stuckMigrationId = workflowIds.migration(family, versionId);
+    const stuckMigration = await stuckOn(stuckMigrationId);
+    try {
+      const refused = await waitFor('the broken deployment to be reported stuck', async () => {
+        const res = await request(server).get(deploymentPath(brokenVersion));
+        return res.status === 503 && /failed its workflow task/.test(res.body.error?.message) ? res : undefined;
+      });
+      expect(refused.body.error.message).toMatch(new RegExp(`^the deployment of ${escaped(family)} ${brokenVersion} cannot answer: `));
+      expect(refused.body.error.message).toMatch(stuckMessage(brokenId));
+
+      await start({ family, versionId, dark: true }).expect(202);
+      const deployment = await waitFor('the dark deployment to show its stuck migration', async () => {
+        const state = await waitForPhase(versionId, ['dark']);
+        return state.stuck ? state : undefined;
+      });
+      expect(deployment.stuck).toEqual([
+        {
+          workflowId: stuckMigrationId,
+          workflowType: 'diachronicNoSuchWorkflow',
+          failingSince: expect.any(String),
+          attempts: expect.any(Number),
+          lastFailure: expect.stringContaining('diachronicNoSuchWorkflow'),
+        },
+      ]);
+      expect(deployment.stuck![0].attempts).toBeGreaterThanOrEqual(2);
+      const [view] = (await entityView()).families;
+      expect(view.deployment?.stuck?.map(stuck => stuck.workflowId)).toEqual([stuckMigrationId]);
+      expect(view.problems).toEqual([expect.stringMatching(stuckMessage(stuckMigrationId))]);
+      await control(versionId, 'abort', { reason: 'test over' }).expect(200);
+    } finally {
+      await broken.terminate('test over').catch(() => undefined);
+      await stuckMigration.terminate('test over').catch(() => undefined);
+    }
+  });
+
   describe('GitHub webhook', () => {
     const sign = (body: string, secret = WEBHOOK_SECRET) =>
       `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;

@@ -23,7 +23,7 @@ import { DeploymentRequests } from './DeploymentRequests';
 import { EntityAccess } from './entities';
 import { TemporalAccess } from './temporal';
 import { applicationFailureType, unavailable } from './temporalErrors';
-import { findQueued, queryDeploymentState, requestEvent } from './workflowQueries';
+import { findQueued, readDeployment, requestEvent } from './workflowQueries';
 
 export interface ControlInput {
   reason?: string;
@@ -56,7 +56,7 @@ export class DeploymentControlService {
     const entity = await this.options.entities.authorizedEntity(route, diachronicDeploymentReadPermission, credentials);
     EntityAccess.requireFamily(entity, family);
     try {
-      return await queryDeploymentState(this.options.temporal, family, versionId);
+      return await readDeployment(this.options.temporal, family, versionId);
     } catch (error) {
       // Not started yet: it may wait in the family's queue.
       if (!(error instanceof NotFoundError)) throw error;

@@ -15,7 +15,8 @@ import { TemporalAccess } from './temporal';
 import { unavailable } from './temporalErrors';
 import { UnleashVersions, retiredVersion } from './UnleashVersions';
 import { isValidFamily, listFamilyDeployments } from './visibility';
-import { queryDeploymentState, queryFamilyState } from './workflowQueries';
+import { describeStuck } from './stuckWorkflows';
+import { queryFamilyState, readDeployment } from './workflowQueries';
 
 /** How many past deployments the entity view shows per family. */
 export const HISTORY_LIMIT = 20;
@@ -88,7 +89,7 @@ export class FamilyViewService {
         .then(async state => ({
           queue: state.queue,
           cancelled: state.cancelled ?? [],
-          deployment: state.current ? await queryDeploymentState(temporal, family, state.current.versionId) : undefined,
+          deployment: state.current ? await readDeployment(temporal, family, state.current.versionId) : undefined,
         }))
         .catch(
           orProblem('the running deployment', {
@@ -106,6 +107,7 @@ export class FamilyViewService {
       const reason = outcomes[i]?.reason;
       return reason ? { ...summary, reason } : summary;
     });
+    for (const stuck of live.deployment?.stuck ?? []) problems.push(describeStuck(stuck));
     const named = [live.deployment, ...outcomes].flatMap(outcome => [outcome?.version, outcome?.previous]);
     return {
       family,

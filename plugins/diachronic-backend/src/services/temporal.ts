@@ -5,6 +5,8 @@ export interface TemporalAccess {
   client: Client;
   /** The task queue the Diachronic worker polls, named in errors when it does not answer. */
   taskQueue: string;
+  /** How long a workflow must have failed its workflow tasks to be reported as stuck. */
+  stuckAfterMs: number;
   /** Runs a call that waits for the Diachronic worker (query, update) with the configured deadline. */
   withWorkerDeadline<T>(fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -36,6 +38,7 @@ export function createTemporalAccess(config: DiachronicConfig): TemporalAccess {
   return {
     client,
     taskQueue: config.temporal.taskQueue,
+    stuckAfterMs: config.temporal.stuckAfterMs,
     withWorkerDeadline: fn => connection.withDeadline(Date.now() + config.temporal.workerTimeoutMs, fn),
     close: () => connection.close(),
   };

@@ -1,5 +1,5 @@
 /** The queries the backend asks Diachronic's workflows, with their errors turned into HTTP ones. */
-import { NotFoundError } from '@backstage/errors';
+import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import {
   DeploymentEvent,
@@ -10,6 +10,7 @@ import {
   workflowIds,
 } from '@diachronic/contract';
 import { deploymentStateQuery, familyStateQuery } from '@diachronic/contract/temporal';
+import { describeStuck, findStuckWorkflows } from './stuckWorkflows';
 import { TemporalAccess } from './temporal';
 import { unavailable } from './temporalErrors';
 
@@ -26,6 +27,28 @@ export async function queryDeploymentState(
     if (error instanceof WorkflowNotFoundError) throw new NotFoundError(`no deployment of ${family} ${versionId}`);
     throw unavailable(error, `state of the deployment of ${family} ${versionId}`, temporal.taskQueue) ?? error;
   }
+}
+
+/**
+ * One deployment's live state with its stuck workflows. When the deployment's own workflow is stuck it
+ * cannot answer: a 503 that says which workflow fails its tasks, and with what.
+ */
+export async function readDeployment(temporal: TemporalAccess, family: string, versionId: string): Promise<DeploymentState> {
+  const [state, stuck] = await Promise.all([
+    queryDeploymentState(temporal, family, versionId).then(
+      value => ({ value }),
+      (error: unknown) => ({ error }),
+    ),
+    // Looking for stuck workflows is a diagnosis: it never hides the state it accompanies.
+    findStuckWorkflows(temporal, family, versionId, temporal.stuckAfterMs).catch(() => []),
+  ]);
+  if ('error' in state) {
+    if (stuck.length > 0 && !(state.error instanceof NotFoundError)) {
+      throw new ServiceUnavailableError(`the deployment of ${family} ${versionId} cannot answer: ${stuck.map(describeStuck).join('; ')}`);
+    }
+    throw state.error;
+  }
+  return stuck.length > 0 ? { ...state.value, stuck } : state.value;
 }
 
 /** The family workflow's state: its running deployment and queue; empty when the family never had a request. */
