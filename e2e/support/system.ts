@@ -46,6 +46,8 @@ interface ProcessSpec {
 
 const nodeTs = ['--require', '@backstage/cli/config/nodeTransform.cjs'];
 
+export type ServiceName = 'temporal' | 'unleash' | 'kube';
+
 export class DiachronicSystem {
   private readonly specs = new Map<string, ProcessSpec>();
   private readonly children = new Map<string, ChildProcess>();
@@ -184,6 +186,17 @@ export class DiachronicSystem {
     this.spawn(name);
   }
 
+  /** Restarts the Backstage backend (SIGTERM, as a rolling deploy does) and waits until it is ready. */
+  async restartBackstage(): Promise<void> {
+    await this.kill('backstage', 'SIGTERM');
+    this.spawn('backstage');
+    await waitFor(
+      'the Backstage backend after its restart',
+      async () => (await fetch(`${BACKSTAGE_URL}/.backstage/health/v1/readiness`).catch(() => undefined))?.ok === true,
+      { timeoutMs: 180_000 },
+    );
+  }
+
   /** A service that ends while the scenarios run is reported at once, with how it ended and its log's tail. */
   private async watchServices(): Promise<void> {
     const services = await servicesModule();
@@ -191,12 +204,13 @@ export class DiachronicSystem {
   }
 
   /** Stops a service on purpose (a drill): the watch is paused until startService. */
-  async stopService(name: 'unleash'): Promise<void> {
+  async stopService(name: ServiceName): Promise<void> {
     this.unwatchServices();
     await (await servicesModule()).stopServices([name]);
   }
 
-  async startService(name: 'unleash'): Promise<void> {
+  /** Starts it again on its state (Temporal on its SQLite file, Unleash on its database, kube on its etcd). */
+  async startService(name: ServiceName): Promise<void> {
     await (await servicesModule()).startServices([name]);
     await this.watchServices();
   }

@@ -1,7 +1,10 @@
 /**
  * Scenario 8, the fault drills, after the story has left v5 live: the Diachronic worker killed in the middle
- * of a migration, Unleash down for 30 s in the middle of a rollout, and a forged webhook.
+ * of a migration, Unleash down for 60 s in the middle of a rollout, a forged webhook, Temporal down for
+ * 60 s in the middle of a migration, the kube-apiserver down while a cleanup deletes, and the Backstage
+ * backend restarted in the middle of a rollout.
  */
+import type { Page } from '@playwright/test';
 import { Client } from '@temporalio/client';
 import { diachronicApi, guestToken } from '../support/backstage';
 import { expect, livePercentShown, openRolloutTab, test } from '../support/fixtures';
@@ -20,6 +23,10 @@ import type { DiachronicSystem } from '../support/system';
 const BASE = '0d0d0d0';
 const V6 = 'f666666';
 const V7 = 'a7a7a7a';
+const V8 = 'b8b8b8b';
+const V9 = 'c9c9c9c';
+const V10 = 'd10d10d';
+const deploymentPath = (versionId: string) => `/entity/default/component/orders/families/order/deployments/${versionId}`;
 const steps = quarterSteps(6000);
 
 /**
@@ -45,6 +52,33 @@ async function liveOrderVersion(system: DiachronicSystem, kube: KubeDeployments,
   return BASE;
 }
 
+/**
+ * 20 orders on `from`, then a migratory deployment of `to` with a worker; `disrupt` runs once the migration
+ * has told some of them (and some still run on `from`). After it, every order must move to `to`, told
+ * exactly once, and `from` be retired.
+ */
+async function migrateThrough(
+  { page, system, kube, orders }: { page: Page; system: DiachronicSystem; kube: KubeDeployments; orders: Orders },
+  { prefix, from, to }: { prefix: string; from: string; to: string },
+  disrupt: () => Promise<void>,
+): Promise<void> {
+  const onOld = await startRoutedTo(orders, prefix, orderQueue(from), { count: 20 });
+  await shipOrderWorker(system, kube, 'v2', to);
+  await orderDeploymentSucceeded(system, to, { migratory: true, schedule: steps });
+  await openRolloutTab(page, 'orders');
+  await expect(page.getByTestId('migration')).toContainText(/[1-9]\d* signaled/, { timeout: 120_000 });
+  expect(await orders.running(orderQueue(from))).toBeGreaterThan(0);
+
+  await disrupt();
+
+  for (const id of onOld) {
+    await expect.poll(() => orders.taskQueue(id), { timeout: 180_000 }).toBe(orderQueue(to));
+    expect(await orders.migrateSignals(id)).toBe(1);
+  }
+  await expect.poll(() => orders.running(orderQueue(from)), { timeout: 60_000 }).toBe(0);
+  await expect.poll(() => kube.versions('order'), { timeout: 120_000 }).not.toContain(from);
+}
+
 test.describe.serial('fault drills', () => {
   test('8a. the Diachronic worker killed mid-migration: every order migrates exactly once', async ({
     page,
@@ -54,32 +88,15 @@ test.describe.serial('fault drills', () => {
     snap,
   }) => {
     const old = await liveOrderVersion(system, kube, orders);
-    const onOld = await startRoutedTo(orders, 'drill-worker', orderQueue(old), {
-      count: 20,
+    await migrateThrough({ page, system, kube, orders }, { prefix: 'drill-worker', from: old, to: V6 }, async () => {
+      await system.kill('worker', 'SIGKILL');
+      await new Promise(r => setTimeout(r, 5000));
+      await system.restart('worker');
     });
-    await shipOrderWorker(system, kube, 'v2', V6);
-    await orderDeploymentSucceeded(system, V6, {
-      migratory: true,
-      schedule: steps,
-    });
-    await openRolloutTab(page, 'orders');
-    await expect(page.getByTestId('migration')).toContainText(/[1-9]\d* signaled/, { timeout: 120_000 });
-    expect(await orders.running(orderQueue(old))).toBeGreaterThan(0);
-
-    await system.kill('worker', 'SIGKILL');
-    await new Promise(r => setTimeout(r, 5000));
-    await system.restart('worker');
-
-    for (const id of onOld) {
-      await expect.poll(() => orders.taskQueue(id), { timeout: 180_000 }).toBe(orderQueue(V6));
-      expect(await orders.migrateSignals(id)).toBe(1);
-    }
-    await expect.poll(() => orders.running(orderQueue(old)), { timeout: 60_000 }).toBe(0);
-    await expect.poll(() => kube.versions('order'), { timeout: 120_000 }).not.toContain(old);
     await snap(page, '12-worker-restarted');
   });
 
-  test('8b. Unleash down for 30 s mid-rollout: the rollout waits, then resumes and completes', async ({
+  test('8b. Unleash down for 60 s mid-rollout: the rollout waits, then resumes and completes', async ({
     page,
     system,
     kube,
@@ -102,7 +119,7 @@ test.describe.serial('fault drills', () => {
       .toBe(true);
 
     await system.stopService('unleash');
-    await new Promise(r => setTimeout(r, 30_000));
+    await new Promise(r => setTimeout(r, 60_000));
     await system.startService('unleash');
 
     await expect.poll(() => orders.deploymentStatus('order', V7), { timeout: 180_000 }).toBe('COMPLETED');
@@ -137,5 +154,100 @@ test.describe.serial('fault drills', () => {
     expect(count).toBe(0);
     await startOrder('drill-after-forgery');
     expect(await orders.taskQueue('drill-after-forgery')).toBe(orderQueue(V7));
+  });
+
+  test('8d. Temporal down for 60 s mid-migration, started again on its SQLite file: every order told once, none missed', async ({
+    page,
+    system,
+    kube,
+    orders,
+    snap,
+  }) => {
+    await migrateThrough({ page, system, kube, orders }, { prefix: 'drill-temporal', from: V7, to: V8 }, async () => {
+      await system.stopService('temporal');
+      await new Promise(r => setTimeout(r, 60_000));
+      await system.startService('temporal');
+    });
+    await expect.poll(() => orders.deploymentStatus('order', V8), { timeout: 120_000 }).toBe('COMPLETED');
+    await page.reload();
+    await expect(page.getByRole('row').filter({ hasText: V8 }).filter({ hasText: 'Completed' }).first()).toBeVisible();
+    await snap(page, '14-temporal-restarted');
+  });
+
+  test('8e. the kube-apiserver down while a cleanup deletes: it waits and retries, then deletes the old worker only', async ({
+    system,
+    kube,
+    orders,
+  }) => {
+    // Nonmigratory: the orders on V8 finish there, and the cleanup removes V8 once the last one has ended.
+    await shipOrderWorker(system, kube, 'v2', V9);
+    await orderDeploymentSucceeded(system, V9, { migratory: false, schedule: quarterSteps(1000) });
+    await expect.poll(() => orders.deploymentStatus('order', V9), { timeout: 120_000 }).toBe('COMPLETED');
+    const onV8 = await orders.runningIds(orderQueue(V8));
+    expect(onV8.length).toBeGreaterThan(0);
+
+    await system.stopService('kube');
+    for (const id of onV8) await orders.ship(id);
+    await expect.poll(() => orders.running(orderQueue(V8)), { timeout: 60_000 }).toBe(0);
+    // Long enough for the cleanup to see the queue empty twice and fail to delete a few times.
+    const client = new Client({ connection: await system.temporal(), namespace: system.env.TEMPORAL_NAMESPACE });
+    const cleanup = client.workflow.getHandle(`diachronic/order/${V8}/cleanup`);
+    const retireAttempts = async () => {
+      const { raw } = await cleanup.describe();
+      return raw.pendingActivities?.find(activity => activity.activityType?.name === 'retireVersion')?.attempt ?? 0;
+    };
+    await expect.poll(retireAttempts, { timeout: 60_000 }).toBeGreaterThan(1);
+    await system.startService('kube');
+
+    await expect.poll(() => kube.versions('order'), { timeout: 120_000 }).not.toContain(V8);
+    expect(await kube.versions('order')).toContain(V9);
+    expect((await cleanup.describe()).status.name).toBe('COMPLETED');
+    expect((await cleanup.result()).deletedDeployments).toHaveLength(1);
+  });
+
+  test('8f. the Backstage backend restarted mid-rollout: nothing lost, the controls work after', async ({
+    page,
+    system,
+    kube,
+    orders,
+    snap,
+  }) => {
+    await shipOrderWorker(system, kube, 'v2', V10);
+    // Steps long enough that the rollout is still under way when the backend is back.
+    await orderDeploymentSucceeded(system, V10, { migratory: false, schedule: quarterSteps(45_000) });
+    const token = await guestToken();
+    let before: { status: number; body: any } | undefined;
+    await expect
+      .poll(
+        async () => {
+          before = await diachronicApi(token, 'GET', deploymentPath(V10));
+          return before.body.phase === 'rolling_out' && before.body.livePercent > 0;
+        },
+        { timeout: 60_000 },
+      )
+      .toBe(true);
+
+    await system.restartBackstage();
+
+    const signedIn = await guestToken();
+    const after = await diachronicApi(signedIn, 'GET', deploymentPath(V10));
+    expect(after.status).toBe(200);
+    expect(after.body.phase).toBe('rolling_out');
+    expect(after.body.events.slice(0, before!.body.events.length)).toEqual(before!.body.events);
+    const control = (action: string, body: object) => diachronicApi(signedIn, 'POST', `${deploymentPath(V10)}/${action}`, body);
+    const paused = await control('pause', { reason: 'after the restart' });
+    expect(paused.status).toBe(200);
+    expect(paused.body.events).toContainEqual(expect.objectContaining({ action: 'pause', why: 'after the restart' }));
+    await expect
+      .poll(async () => (await diachronicApi(signedIn, 'GET', deploymentPath(V10))).body.step?.paused, { timeout: 30_000 })
+      .toBe(true);
+    const resumed = await control('resume', { reason: 'carry on' });
+    expect(resumed.status).toBe(200);
+    expect(resumed.body.events).toContainEqual(expect.objectContaining({ action: 'resume', why: 'carry on' }));
+    expect((await control('override', { percent: 100, reason: 'drill over' })).status).toBe(200);
+    await expect.poll(() => orders.deploymentStatus('order', V10), { timeout: 60_000 }).toBe('COMPLETED');
+    await openRolloutTab(page, 'orders');
+    await expect(page.getByRole('row').filter({ hasText: V10 }).filter({ hasText: 'Completed' }).first()).toBeVisible();
+    await snap(page, '15-backstage-restarted');
   });
 });
