@@ -5,10 +5,14 @@
  *   set -a; . .state/services.env; set +a
  *   scripts/with-node.sh node --require @backstage/cli/config/nodeTransform.cjs worker/bench/migration-sweep.ts [N]
  *
- * The Diachronic worker runs in its own process, on a prebuilt workflow bundle as in production. Prints
+ * The Diachronic worker runs in its own process, on a prebuilt workflow bundle as in production; with
+ * DIACHRONIC_BENCH_WORKER_BIN=<path of the packaged bin diachronic-worker> (`npm run check:install` installs
+ * one in ~/.cache/diachronic-install-check/operator) it is the built package itself, not the sources run
+ * through the dev TypeScript transform. Prints
  * signals per second for both, the migration workflow's history length and largest payload, the sweep's
  * visibility calls, and the worker process's RSS: before the sweep and its peak (VmHWM).
  */
+import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +23,7 @@ import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
 import { versionTaskQueue, workflowIds } from '@diachronic/contract';
 import { deploymentStateQuery } from '@diachronic/contract/temporal';
 import type { SweepResult } from '../src/activities/sweep';
-import { fastOptions, spawnDiachronicWorker, startHarness, uniqueFamily, uniqueVersionId, waitFor } from '../test/harness';
+import { TEST_NAMESPACE, fastOptions, spawnDiachronicWorker, startHarness, uniqueFamily, uniqueVersionId, waitFor } from '../test/harness';
 
 const N = Number(process.argv[2] ?? 2000);
 const CONCURRENCY = 32;
@@ -72,14 +76,30 @@ const rssMiB = (pid: number, field: 'VmHWM' | 'VmRSS') => {
   return Math.round(Number(line?.split(/\s+/)[1] ?? 0) / 1024);
 };
 
+/** The packaged worker, configured as the harness configures its own (spawnDiachronicWorker). */
+function spawnPackagedWorker(bin: string, taskQueue: string): ChildProcess {
+  return spawn(process.execPath, [bin], {
+    env: {
+      ...process.env,
+      DIACHRONIC_TASK_QUEUE: taskQueue,
+      DIACHRONIC_KUBE_NAMESPACE: TEST_NAMESPACE,
+      DIACHRONIC_ROUTER_REFRESH_MS: '250',
+      DIACHRONIC_LOG_LEVEL: 'WARN',
+      DIACHRONIC_WORKFLOW_BUNDLE: '',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
 async function main() {
+  const packagedBin = process.env.DIACHRONIC_BENCH_WORKER_BIN;
   const bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../src/workflows'), logger: new DefaultLogger('WARN') });
   const bundlePath = join(mkdtempSync(join(tmpdir(), 'diachronic-bench-')), 'workflows.js');
   writeFileSync(bundlePath, bundle.code);
   process.env.DIACHRONIC_WORKFLOW_BUNDLE = bundlePath;
 
   const h = await startHarness({ inProcessWorker: false });
-  const worker = spawnDiachronicWorker(h.diachronicTaskQueue);
+  const worker = packagedBin ? spawnPackagedWorker(packagedBin, h.diachronicTaskQueue) : spawnDiachronicWorker(h.diachronicTaskQueue);
   const family = uniqueFamily('bench');
   const v1 = uniqueVersionId();
   const v2 = uniqueVersionId();
@@ -87,8 +107,8 @@ async function main() {
   try {
     await h.deploy(h.request(family, v1, fastOptions()));
     await h.waitForPhase(family, v1, ['completed']);
-    // What the worker holds before any sweep (under the dev TypeScript transform, which the built
-    // package does not load).
+    // What the worker holds before any sweep (the sources through the dev TypeScript transform hold about
+    // 100 MiB more than the packaged bin).
     const workerIdleRssMiB = rssMiB(worker.pid!, 'VmRSS');
     console.log(`starting ${N} workflows on ${oldQueue}…`);
     const startedAt = performance.now();
@@ -123,6 +143,7 @@ async function main() {
       JSON.stringify(
         {
           workflows: N,
+          worker: packagedBin ? 'packaged bin' : 'sources through the dev transform',
           concurrency: CONCURRENCY,
           sweepSignalsPerSecond: Math.round(sweepRate),
           rawLoopSignalsPerSecond: Math.round(rawRate),
