@@ -1,6 +1,7 @@
 // The packages a user installs, built and packed as `npm publish` would: for the install checks.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Every publishable workspace, in dependency order (each builds after what it imports). */
@@ -32,8 +33,13 @@ export function buildAndPack(rootDir, outDir) {
     run('npm', ['run', 'build', '--workspaces=false'], join(rootDir, dir));
     const before = new Set(readdirSync(outDir));
     run('npm', ['pack', '--workspaces=false', '--silent', '--pack-destination', outDir], join(rootDir, dir));
-    const tarball = readdirSync(outDir).find(file => !before.has(file));
-    if (!tarball) throw new Error(`npm pack of ${dir} wrote no tarball`);
+    const written = readdirSync(outDir).find(file => !before.has(file));
+    if (!written) throw new Error(`npm pack of ${dir} wrote no tarball`);
+    // Named by its content: a project installed from an earlier pack (same name, same version) sees a new
+    // path in its lockfile and installs this one, instead of keeping what it has.
+    const hash = createHash('sha256').update(readFileSync(join(outDir, written))).digest('hex').slice(0, 12);
+    const tarball = written.replace(/\.tgz$/, `-${hash}.tgz`);
+    renameSync(join(outDir, written), join(outDir, tarball));
     packed[name] = { tarball: join(outDir, tarball), bytes: statSync(join(outDir, tarball)).size };
   }
   return packed;
