@@ -1,6 +1,7 @@
 import {
   ApplicationFailure,
   CancellationScope,
+  CancelledFailure,
   ChildWorkflowCancellationType,
   ChildWorkflowHandle,
   ParentClosePolicy,
@@ -99,6 +100,8 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
    */
   let abortNeverWaits = false;
   let migration: ChildWorkflowHandle<typeof diachronicMigration> | undefined;
+  /** Set before each child's start: an abort may come while a start is still in flight. */
+  const starting = { rollout: false, migration: false };
   const work = new CancellationScope();
   const exclusive = serialized();
 
@@ -241,7 +244,7 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
   // An override to 100% is a fast-forward: the deployment ends completed, not overridden.
   let fastForwarded = false;
   try {
-    await work.run(async () => {
+    const running = work.run(async () => {
       const prepared = await flagActivities.prepareVersion({ family, versionId, sha: request.sha });
       state.version = prepared.version;
       state.previous = prepared.previous;
@@ -274,6 +277,7 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
       abortNeverWaits = patched('diachronic-abort-never-waits');
       // Passed only when set: an explicit undefined is not the SDK's default.
       const cancellation = abortNeverWaits ? { cancellationType: ChildWorkflowCancellationType.TRY_CANCEL } : {};
+      starting.rollout = true;
       rollout = await startChild(diachronicRollout, {
         workflowId: workflowIds.rollout(family, versionId),
         args: [{ version: prepared.version, schedule, startPercent: state.livePercent, parentWorkflowId: selfId }],
@@ -282,6 +286,7 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
       });
       control.rolloutRunning = true;
       if (options.migratory) {
+        starting.migration = true;
         migration = await startChild(diachronicMigration, {
           workflowId: workflowIds.migration(family, versionId),
           args: [
@@ -342,11 +347,28 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
         await startCleanup(prepared.previous, 'replaced');
       }
     });
+    // A child whose start was in flight when the abort cancelled the work never hears of the cancel, and
+    // awaiting it would wait for as long as that child runs: an abort ends the work at once (the
+    // children are stopped below).
+    if (patched('diachronic-abort-ends-pending-work')) {
+      running.catch(() => undefined);
+      await Promise.race([
+        running,
+        condition(() => control.aborting).then(() => {
+          throw new CancelledFailure('the deployment was aborted');
+        }),
+      ]);
+    } else {
+      await running;
+    }
   } catch (error) {
     if (control.aborting && isCancellation(error)) {
       if (abortNeverWaits) {
         // The children were asked to cancel; one that has not stopped after the grace period is terminated.
-        const children = [rollout, migration].flatMap(child => (child ? [child.workflowId] : []));
+        const children = [
+          ...(starting.rollout ? [workflowIds.rollout(family, versionId)] : []),
+          ...(starting.migration ? [workflowIds.migration(family, versionId)] : []),
+        ];
         const { terminated } = await stopActivities.stopWorkflows({
           workflowIds: children,
           graceMs: ABORT_GRACE_MS,
