@@ -1,5 +1,6 @@
 /** GitHub `deployment_status` deliveries to the backend's webhook, signed as GitHub signs them. */
 import { createHmac, randomUUID } from 'node:crypto';
+import type { HealthGate } from '@diachronic/contract';
 import { BACKSTAGE_URL } from './urls';
 
 export interface RolloutStep {
@@ -16,6 +17,7 @@ export interface DeploymentDelivery {
   dark?: boolean;
   migratory?: boolean;
   schedule?: RolloutStep[];
+  gate?: HealthGate;
   sender?: string;
 }
 
@@ -40,6 +42,7 @@ export async function sendDeploymentStatus(
           dark: delivery.dark,
           migratory: delivery.migratory,
           schedule: delivery.schedule,
+          gate: delivery.gate,
         },
       },
     },

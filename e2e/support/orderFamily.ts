@@ -19,16 +19,17 @@ export async function shipOrderWorker(
   kube: KubeDeployments,
   code: 'v1' | 'v2',
   versionId: string,
+  env: Record<string, string> = {},
 ): Promise<void> {
   await kube.create('order', versionId);
-  await system.startOrderWorker(code, versionId);
+  await system.startOrderWorker(code, versionId, env);
 }
 
 /** GitHub's signed `deployment_status: success` for the version, as the orders repository sends it. */
 export function orderDeploymentSucceeded(
   system: DiachronicSystem,
   versionId: string,
-  options: Pick<DeploymentDelivery, 'dark' | 'migratory' | 'schedule'> = {},
+  options: Pick<DeploymentDelivery, 'dark' | 'migratory' | 'schedule' | 'gate'> = {},
 ) {
   return sendDeploymentStatus(system.env.GITHUB_WEBHOOK_SECRET, {
     repository: ORDERS_REPOSITORY,

@@ -23,7 +23,7 @@ export async function startOrder(workflowId: string, { isTest = false } = {}): P
  * only at 100% live, bucket 1 leaves it only at 0%. Probing with such ids tells when a change of percentage
  * has reached the signaler's flag cache, whatever step it passed through.
  */
-function idInBucket(prefix: string, bucket: number): string {
+export function idInBucket(prefix: string, bucket: number): string {
   for (let n = 1; ; n++) {
     const id = `${prefix}-${n}`;
     if (normalizedStrategyValue(id, familyGroupId('order')) === bucket) return id;

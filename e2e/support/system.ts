@@ -141,12 +141,13 @@ export class DiachronicSystem {
   }
 
   /** Starts the example family's worker for one version: `code` is the workflow code it runs. */
-  async startOrderWorker(code: 'v1' | 'v2', versionId: string): Promise<void> {
+  /** `env` adds to the worker's environment (`ORDER_DECLINE_CARDS: '1'`: a build whose paid orders fail). */
+  async startOrderWorker(code: 'v1' | 'v2', versionId: string, env: Record<string, string> = {}): Promise<void> {
     const name = `order-${versionId}`;
     this.specs.set(name, {
       command: process.execPath,
       args: [...nodeTs, `examples/order/src/${code}/main.ts`],
-      env: { ORDER_VERSION_ID: versionId, ORDER_CHARGE_CARD_MS: '200' },
+      env: { ORDER_VERSION_ID: versionId, ORDER_CHARGE_CARD_MS: '200', ...env },
     });
     this.spawn(name);
     await this.waitForPollers(versionTaskQueue('order', versionId));

@@ -2,7 +2,7 @@
  * Scenario 8, the fault drills, after the story has left v5 live: the Diachronic worker killed in the middle
  * of a migration, Unleash down for 60 s in the middle of a rollout, a forged webhook, Temporal down for
  * 60 s in the middle of a migration, the kube-apiserver down while a cleanup deletes, and the Backstage
- * backend restarted in the middle of a rollout.
+ * backend restarted in the middle of a rollout; and a build whose orders fail, which the health gate aborts.
  */
 import type { Page } from '@playwright/test';
 import { Client } from '@temporalio/client';
@@ -17,7 +17,7 @@ import {
   shipOrderWorker,
 } from '../support/orderFamily';
 import type { KubeDeployments } from '../support/kube';
-import { startOrder, startRoutedTo, type Orders } from '../support/orders';
+import { idInBucket, startOrder, startRoutedTo, type Orders } from '../support/orders';
 import type { DiachronicSystem } from '../support/system';
 
 const BASE = '0d0d0d0';
@@ -26,6 +26,7 @@ const V7 = 'a7a7a7a';
 const V8 = 'b8b8b8b';
 const V9 = 'c9c9c9c';
 const V10 = 'd10d10d';
+const V11 = 'e11e11e';
 const deploymentPath = (versionId: string) => `/entity/default/component/orders/families/order/deployments/${versionId}`;
 const steps = quarterSteps(6000);
 
@@ -249,5 +250,42 @@ test.describe.serial('fault drills', () => {
     await openRolloutTab(page, 'orders');
     await expect(page.getByRole('row').filter({ hasText: V10 }).filter({ hasText: 'Completed' }).first()).toBeVisible();
     await snap(page, '15-backstage-restarted');
+  });
+
+  test('8g. a build that fails its orders: the health gate aborts its rollout at the first step, and the tab says why', async ({
+    page,
+    system,
+    kube,
+    orders,
+    snap,
+  }) => {
+    const live = await liveOrderVersion(system, kube, orders);
+    // The new build's payment provider declines every card: each paid order fails.
+    await shipOrderWorker(system, kube, 'v2', V11, { ORDER_DECLINE_CARDS: '1' });
+    await orderDeploymentSucceeded(system, V11, { migratory: false, schedule: quarterSteps(120_000), gate: { minSamples: 3, intervalMs: 2000 } });
+    // At the first step (25%) orders in the lowest buckets start on the new build; three are paid and fail.
+    await startRoutedTo(orders, 'gate-probe', orderQueue(V11), { count: 0, probeBucket: 1 });
+    const failing = [1, 2, 3].map(n => idInBucket(`gate-${n}`, n));
+    for (const id of failing) await startOrder(id);
+    for (const id of failing) expect(await orders.taskQueue(id)).toBe(orderQueue(V11));
+    for (const id of failing) await orders.ship(id);
+
+    await expect.poll(() => orders.deploymentStatus('order', V11), { timeout: 90_000 }).toBe('COMPLETED');
+    const { body } = await diachronicApi(await guestToken(), 'GET', deploymentPath(V11));
+    expect(body.phase).toBe('aborted');
+    expect(body.reason).toMatch(/^aborted by diachronic \(health gate\): \d+ of \d+ workflows on order@e11e11e failed in /);
+    expect(body.reason).toContain(`${failing[0]} failed`);
+    expect(body.reason).toContain(`card declined for ${failing[0]}`);
+    expect(body.livePercent).toBe(0);
+    // New orders go to the version that was live before.
+    await startRoutedTo(orders, 'gate-after', orderQueue(live), { count: 0 });
+
+    await openRolloutTab(page, 'orders');
+    const row = page.getByRole('row').filter({ hasText: V11 }).filter({ hasText: 'Aborted' }).first();
+    await expect(row).toBeVisible();
+    await expect(row).toContainText('aborted by diachronic (health gate)');
+    await snap(page, '16-health-gate-aborted');
+    // The probes still waiting for payment on the aborted build end, so its cleanup can remove it.
+    for (const id of await orders.runningIds(orderQueue(V11))) await orders.cancel(id, 'drill over');
   });
 });

@@ -71,6 +71,30 @@ export interface Config {
       drainGuardMs?: number;
       /** How often a nonmigratory cleanup polls the old queue, ms. Default: the worker's (5 min). */
       cleanupPollMs?: number;
+      /**
+       * The health gate every deployment is guarded by (a request may change any field). On by default,
+       * with the defaults below; `enabled: false` turns it off.
+       */
+      gate?: {
+        /** Default true. */
+        enabled?: boolean;
+        /** Failed, timed-out or terminated workflows on the new version, % of those started there. Default 5. */
+        maxFailedPercent?: number;
+        /** Workflows started on the new version before the failed percentage counts. Default 10. */
+        minSamples?: number;
+        /** Running workflows on the new version failing their workflow task. Default 0. */
+        maxWorkflowTaskFailures?: number;
+        /** How often the gate is evaluated while rolling out and migrating, ms (besides before every step). Default 30000. */
+        intervalMs?: number;
+        /** `abort` (default): live 0%, the deployment ends aborted; `pause`: the rollout pauses, the migration holds. */
+        onFailure?: 'abort' | 'pause';
+        /** POSTed the deployment's state at each evaluation; 2xx passes. Signed with the worker's DIACHRONIC_GATE_WEBHOOK_SECRET. */
+        webhook?: {
+          url: string;
+          /** Default 10000. */
+          timeoutMs?: number;
+        };
+      };
     };
   };
 }

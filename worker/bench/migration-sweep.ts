@@ -10,7 +10,8 @@
  * one in ~/.cache/diachronic-install-check/operator) it is the built package itself, not the sources run
  * through the dev TypeScript transform. Prints
  * signals per second for both, the migration workflow's history length and largest payload, the sweep's
- * visibility calls, and the worker process's RSS: before the sweep and its peak (VmHWM).
+ * visibility calls, the worker process's RSS (before the sweep and its peak, VmHWM), and what one health gate
+ * evaluation of a queue with N running workflows costs (calls to Temporal, time).
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -20,8 +21,9 @@ import { performance } from 'node:perf_hooks';
 import { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
-import { versionTaskQueue, workflowIds } from '@diachronic/contract';
+import { resolveHealthGate, versionTaskQueue, workflowIds } from '@diachronic/contract';
 import { deploymentStateQuery } from '@diachronic/contract/temporal';
+import { createHealthActivities } from '../src/activities/health';
 import type { SweepResult } from '../src/activities/sweep';
 import { TEST_NAMESPACE, fastOptions, spawnDiachronicWorker, startHarness, uniqueFamily, uniqueVersionId, waitFor } from '../test/harness';
 
@@ -118,6 +120,16 @@ async function main() {
       timeoutMs: 300_000,
     });
 
+    // One health gate evaluation of a queue with N running workflows (as if they had started on the new version).
+    const gateStartedAt = performance.now();
+    const gate = await createHealthActivities({ temporal: h.client }).evaluateHealth({
+      version: { family, versionId: v1, seq: 0, taskQueue: oldQueue, flag: '' },
+      since: new Date(Date.now() - 3_600_000).toISOString(),
+      policy: resolveHealthGate({})!,
+      deployment: { workflowId: 'bench', phase: 'rolling_out', livePercent: 0 },
+    });
+    const gateMs = performance.now() - gateStartedAt;
+
     await h.deploy(h.request(family, v2, fastOptions({ schedule: [{ percent: 100, pauseMs: 0 }], sweepIntervalMs: 3_600_000 })));
     const deployment = h.client.workflow.getHandle(workflowIds.deployment(family, v2));
     await waitFor(
@@ -162,6 +174,13 @@ async function main() {
           migrationHistoryLength: historyLength,
           migrationLargestPayloadBytes: largestPayloadBytes,
           sweeps: sweeps.map(({ sent, visibilityCalls, ms }) => ({ sent, visibilityCalls, seconds: Math.round(ms! / 100) / 10 })),
+          healthGate: {
+            started: gate.started,
+            sampled: gate.sampled,
+            calls: gate.calls,
+            ms: Math.round(gateMs),
+            callsPerMinuteAtDefaultInterval: gate.calls * 2,
+          },
           workerIdleRssMiB,
           workerPeakRssMiB: rssMiB(worker.pid!, 'VmHWM'),
         },

@@ -20,6 +20,8 @@ export interface WorkerConfig {
     refreshIntervalMs?: number;
   };
   kubernetes: { namespace: string };
+  /** Signs the health gate's webhook requests (DIACHRONIC_GATE_WEBHOOK_SECRET). */
+  gateWebhookSecret?: string;
   /** Where the prebuilt workflow bundle is; absent in development, where workflows are bundled at start. */
   workflowBundlePath?: string;
 }
@@ -63,6 +65,7 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Worke
       refreshIntervalMs: optionalPositiveInteger(env, 'DIACHRONIC_ROUTER_REFRESH_MS'),
     },
     kubernetes: { namespace: env.DIACHRONIC_KUBE_NAMESPACE || 'diachronic' },
+    gateWebhookSecret: env.DIACHRONIC_GATE_WEBHOOK_SECRET || undefined,
     workflowBundlePath: env.DIACHRONIC_WORKFLOW_BUNDLE || undefined,
   };
 }

@@ -41,6 +41,7 @@ export async function createDiachronicWorker(
     versionFlags: new VersionFlags(admin),
     versionWorkers: VersionWorkers.fromEnvironment({ namespace: config.kubernetes.namespace }),
     routerLagMs: 2 * (config.unleash.refreshIntervalMs ?? DEFAULT_ROUTER_REFRESH_MS),
+    gateWebhookSecret: config.gateWebhookSecret,
   });
   const workflowBundle = config.workflowBundlePath ? { codePath: config.workflowBundlePath } : overrides.workflowBundle;
   const workflowSource = workflowBundle

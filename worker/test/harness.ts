@@ -87,12 +87,12 @@ export interface Harness {
   deploy(request: DeploymentRequest): ReturnType<typeof requestDeployment>;
   state(family: string, versionId: string): Promise<DeploymentState>;
   waitForPhase(family: string, versionId: string, phases: string[], timeoutMs?: number): Promise<DeploymentState>;
-  /** Runs workflows (by default the fixtures) on a version's task queue until teardown. */
+  /** Runs workflows (by default the fixtures) on a version's task queue until teardown or until stopped. */
   startVersionWorker(
     family: string,
     versionId: string,
-    code?: { workflowsPath: string; activities?: WorkerOptions['activities'] },
-  ): Promise<void>;
+    code?: { workflowsPath: string; activities?: WorkerOptions['activities']; maxCachedWorkflows?: number },
+  ): Promise<{ stop(): Promise<void> }>;
   createWorkerDeployment(family: string, versionId: string): Promise<string>;
   /** Deploys a first version (worker, Deployment, flag at 100%) and waits until it completed. */
   deployInitial(family: string): Promise<string>;
@@ -139,12 +139,15 @@ export interface HarnessOptions {
   routerRefreshMs?: number | 'production';
   /** The Diachronic workflows to run (a fixture that breaks one of them, say); src/workflows by default. */
   diachronicWorkflowsPath?: string;
+  /** Signs the health gate's webhook requests (the worker's DIACHRONIC_GATE_WEBHOOK_SECRET). */
+  gateWebhookSecret?: string;
 }
 
 export async function startHarness({
   inProcessWorker = true,
   routerRefreshMs,
   diachronicWorkflowsPath = require.resolve('../src/workflows'),
+  gateWebhookSecret,
 }: HarnessOptions = {}): Promise<Harness> {
   quietRuntime();
   const services = testServices();
@@ -169,6 +172,7 @@ export async function startHarness({
     bundleWorkflowCode({ workflowsPath: require.resolve('./fixtures/workflows'), logger: new DefaultLogger('WARN') }),
   ]);
   const config: WorkerConfig = testWorkerConfig(services, { taskQueue: diachronicTaskQueue, kubeNamespace: TEST_NAMESPACE });
+  config.gateWebhookSecret = gateWebhookSecret;
   if (routerRefreshMs !== undefined) {
     config.unleash.refreshIntervalMs = routerRefreshMs === 'production' ? undefined : routerRefreshMs;
   }
@@ -216,9 +220,18 @@ export async function startHarness({
       const worker = await Worker.create({
         connection: nativeConnection,
         taskQueue: versionTaskQueue(family, versionId),
-        ...(code ? { workflowsPath: code.workflowsPath, activities: code.activities } : { workflowBundle: fixtureBundle }),
+        ...(code
+          ? { workflowsPath: code.workflowsPath, activities: code.activities, maxCachedWorkflows: code.maxCachedWorkflows }
+          : { workflowBundle: fixtureBundle }),
       });
-      running.push({ worker, done: worker.run() });
+      const done = worker.run();
+      running.push({ worker, done });
+      return {
+        async stop() {
+          if (worker.getState() === 'RUNNING') worker.shutdown();
+          await done;
+        },
+      };
     },
     async createWorkerDeployment(family, versionId) {
       const name = `${family.replace(/[^a-z0-9-]/g, '-')}-${versionId}`.slice(0, 63);

@@ -14,6 +14,7 @@ export interface OrderWorkerConfig {
   family: string;
   versionId: string;
   chargeCardMs: number;
+  declineCards: boolean;
   logLevel: LogLevel;
 }
 
@@ -32,6 +33,7 @@ export function orderWorkerConfigFromEnv(env: NodeJS.ProcessEnv, defaultVersionI
     family: env.ORDER_FAMILY ?? 'order',
     versionId: env.ORDER_VERSION_ID ?? defaultVersionId,
     chargeCardMs,
+    declineCards: env.ORDER_DECLINE_CARDS === '1',
     logLevel,
   };
 }
@@ -48,7 +50,7 @@ export async function runOrderWorker(workflowsPath: string, defaultVersionId: st
       namespace: config.namespace,
       taskQueue,
       workflowsPath,
-      activities: createOrderActivities({ chargeCardMs: config.chargeCardMs }),
+      activities: createOrderActivities({ chargeCardMs: config.chargeCardMs, declineCards: config.declineCards }),
     });
     process.stdout.write(`order worker polling ${taskQueue} in namespace ${config.namespace}\n`);
     // The SDK's default shutdown signals include SIGINT and SIGTERM; run() resolves once drained.

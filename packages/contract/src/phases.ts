@@ -40,7 +40,8 @@ export const controlPhases: Record<ControlAction, readonly ActivePhase[]> = {
   promote: ['dark'],
   override: ['rolling_out', 'migrating'],
   pause: ['rolling_out'],
-  resume: ['rolling_out'],
+  /** Resumes a paused rollout, or a migration a failed health gate holds. */
+  resume: ['rolling_out', 'migrating'],
   abort: ['dark', 'rolling_out', 'migrating'],
   /** Takes a queued request out of the queue: it never starts. */
   cancel: ['queued'],

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { FAMILY_PATTERN, VERSION_ID_PATTERN } from './naming';
+import { healthGateSchema } from './health';
 import { scheduleSchema } from './schedule';
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -44,6 +45,8 @@ export const deploymentOptionsSchema = z.strictObject({
   drainGuardMs: milliseconds(0, HOUR_MS, 'an hour').optional(),
   /** How often a nonmigratory cleanup polls the old queue. */
   cleanupPollMs: milliseconds(100, DAY_MS, 'a day').optional(),
+  /** Watches the new version's health while rolling out and migrating; absent or disabled: no gate. */
+  gate: healthGateSchema.optional(),
 });
 export type DeploymentOptions = z.infer<typeof deploymentOptionsSchema>;
 

@@ -1,4 +1,5 @@
 /** What a deployment and a family workflow answer about themselves: plain data, read by the UI as is. */
+import type { GateState } from './health';
 import type { DeploymentPhase } from './phases';
 import type { Actor, DeploymentRequest } from './requests';
 
@@ -42,6 +43,8 @@ export interface MigrationState {
   lastSweepAt?: string;
   /** sweeping: signaling as routing allows; draining: confirming the old queue is empty; retiring: removing it. */
   stage: 'sweeping' | 'draining' | 'retiring';
+  /** Held by a failed health gate (policy `pause`): no sweeps until an operator resumes. Set by the deployment. */
+  held?: boolean;
 }
 
 /** A workflow of a deployment that keeps failing its workflow task (found by the backend, not the workflow). */
@@ -69,6 +72,8 @@ export interface DeploymentState {
   startedAt: string;
   endedAt?: string;
   events: DeploymentEvent[];
+  /** The health gate's policy and its evaluations, when the deployment is guarded. */
+  gate?: GateState;
   /**
    * Set by the backend, never by the workflow: the deployment's workflows (its own, rollout, migration)
    * that have failed their workflow tasks for a few minutes. Such a workflow does not move until its code

@@ -1,5 +1,5 @@
 import { Config } from '@backstage/config';
-import { DIACHRONIC_TASK_QUEUE, DeploymentOptions } from '@diachronic/contract';
+import { DIACHRONIC_TASK_QUEUE, DeploymentOptions, describeIssues, HealthGate, healthGateSchema } from '@diachronic/contract';
 
 /** The plugin's configuration (`diachronic.*`, declared in config.d.ts), read once at start. */
 export interface DiachronicConfig {
@@ -19,7 +19,21 @@ export interface DiachronicConfig {
   unleash: { url: string; clientToken: string };
   github: { webhookSecret?: string; environments?: string[] };
   /** Options every deployment gets unless its request says otherwise. */
-  deploymentDefaults: Pick<DeploymentOptions, 'migratory' | 'sweepIntervalMs' | 'drainGuardMs' | 'cleanupPollMs'>;
+  deploymentDefaults: Pick<DeploymentOptions, 'migratory' | 'sweepIntervalMs' | 'drainGuardMs' | 'cleanupPollMs'> & {
+    /** The health gate every deployment gets (its request may change fields): on, with its defaults, unless configured off. */
+    gate: HealthGate;
+  };
+}
+
+const GATE_KEY = 'diachronic.deploymentDefaults.gate';
+
+/** The configured gate, checked at start: a bad value fails the backend's start with the key and the problem. */
+function readGate(root: Config): HealthGate {
+  const value = root.getOptional(GATE_KEY);
+  if (value === undefined) return {};
+  const parsed = healthGateSchema.safeParse(value);
+  if (!parsed.success) throw new Error(`Invalid config: ${describeIssues(parsed.error, GATE_KEY)}`);
+  return parsed.data;
 }
 
 export function readDiachronicConfig(root: Config): DiachronicConfig {
@@ -57,6 +71,7 @@ export function readDiachronicConfig(root: Config): DiachronicConfig {
       sweepIntervalMs: defaults?.getOptionalNumber('sweepIntervalMs'),
       drainGuardMs: defaults?.getOptionalNumber('drainGuardMs'),
       cleanupPollMs: defaults?.getOptionalNumber('cleanupPollMs'),
+      gate: readGate(root),
     },
   };
 }

@@ -93,6 +93,8 @@ describe('diachronic backend against real Temporal, Unleash and a Diachronic wor
     expect(started.body).toEqual({ outcome: 'started', workflowId: workflowIds.deployment(family, v1) });
     const done = await waitForPhase(v1, ['completed']);
     expect(done).toMatchObject({ livePercent: 100, request: { requestedBy: { who: USER, why: 'first release' } } });
+    // Guarded by the configured gate (on by default).
+    expect(done.request.options.gate).toEqual({ intervalMs: 5000 });
 
     const duplicate = await start({ family, versionId: v1 }).expect(200);
     expect(duplicate.body).toEqual({
@@ -122,8 +124,14 @@ describe('diachronic backend against real Temporal, Unleash and a Diachronic wor
   });
 
   it('shows a dark deployment with both versions, and refuses controls the phase does not allow with 409', async () => {
-    await start({ family, versionId: v2, dark: true, schedule: slowSchedule }).expect(202);
-    await waitForPhase(v2, ['dark']);
+    await start({ family, versionId: v2, dark: true, schedule: slowSchedule, gate: { minSamples: 3, onFailure: 'pause' } }).expect(202);
+    const dark = await waitForPhase(v2, ['dark']);
+    // The request's gate changes the configured one field by field; the state shows the policy in force.
+    expect(dark.request.options.gate).toEqual({ intervalMs: 5000, minSamples: 3, onFailure: 'pause' });
+    expect(dark.gate).toEqual({
+      policy: { maxFailedPercent: 5, minSamples: 3, maxWorkflowTaskFailures: 0, intervalMs: 5000, onFailure: 'pause' },
+      evaluations: [],
+    });
 
     const view = await entityView();
     expect(view.entityRef).toBe(`component:default/${orders.metadata.name}`);
@@ -287,6 +295,12 @@ describe('diachronic backend against real Temporal, Unleash and a Diachronic wor
     );
     expect(await field(start({ family, versionId: uniqueVersionId(), schedule: [{ percent: 0, pauseMs: 1 }] }))).toBe(
       'body.schedule.0.percent: must be at least 1',
+    );
+    expect(await field(start({ family, versionId: uniqueVersionId(), gate: { minSamples: 0 } }))).toBe(
+      'body.gate.minSamples: must be at least 1',
+    );
+    expect(await field(start({ family, versionId: uniqueVersionId(), gate: { webhook: { url: 'file:///etc/passwd' } } }))).toBe(
+      'body.gate.webhook.url: must be an http(s) URL',
     );
     expect(await field(start({ family, versionId: uniqueVersionId(), colour: 'blue' }))).toBe(
       'body: Unrecognized key: "colour"',

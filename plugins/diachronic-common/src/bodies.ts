@@ -1,6 +1,6 @@
 /** The REST API's request bodies, as schemas: the backend parses with them, the types follow from them. */
 import { z } from 'zod';
-import { commitShaSchema, familySchema, reasonSchema, scheduleSchema, versionIdSchema } from '@diachronic/contract';
+import { commitShaSchema, familySchema, healthGateSchema, reasonSchema, scheduleSchema, versionIdSchema } from '@diachronic/contract';
 
 /** Bodies of the control actions; `reason` is required where an action cannot go without one. */
 export const controlBodySchemas = {
@@ -31,6 +31,8 @@ export const startDeploymentBodySchema = z.strictObject({
   /** The family's workflows handle the migrate signal (default from the backend's config). */
   migratory: z.boolean().optional(),
   schedule: scheduleSchema.optional(),
+  /** Changes fields of the configured health gate for this deployment (`{ "enabled": false }` turns it off). */
+  gate: healthGateSchema.optional(),
   /** Recorded with the request, as its why. */
   reason: reasonSchema.optional(),
 });

@@ -1,12 +1,18 @@
 /** All activities of the Diachronic worker, built from the clients they use (real or fake in tests). */
+import { createHealthActivities, HealthActivityDeps } from './health';
 import { createSweepActivities, SweepActivityDeps } from './sweep';
 import { createTemporalActivities, TemporalActivityDeps } from './temporal';
 import { createVersionActivities, VersionActivityDeps } from './versions';
 
-export type ActivityDeps = TemporalActivityDeps & SweepActivityDeps & VersionActivityDeps;
+export type ActivityDeps = TemporalActivityDeps & SweepActivityDeps & VersionActivityDeps & HealthActivityDeps;
 
 export function createActivities(deps: ActivityDeps) {
-  return { ...createVersionActivities(deps), ...createTemporalActivities(deps), ...createSweepActivities(deps) };
+  return {
+    ...createVersionActivities(deps),
+    ...createTemporalActivities(deps),
+    ...createSweepActivities(deps),
+    ...createHealthActivities(deps),
+  };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

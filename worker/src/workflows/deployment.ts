@@ -11,6 +11,7 @@ import {
   isCancellation,
   patched,
   setHandler,
+  sleep,
   startChild,
   upsertSearchAttributes,
   workflowInfo,
@@ -22,7 +23,10 @@ import {
   DeploymentPhase,
   DeploymentRequest,
   DeploymentState,
+  GateEvaluation,
   isTerminalPhase,
+  keepEvaluations,
+  resolveHealthGate,
   workflowIds,
 } from '@diachronic/contract';
 import {
@@ -38,7 +42,15 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { normalizeSchedule } from '@diachronic/contract';
 import { diachronicCleanup } from './cleanup';
 import { failureReason } from './failures';
-import { migrationProgressSignal, rolloutControlSignal, rolloutProgressSignal, sweepNowSignal } from './messages';
+import { evaluateGate, GATE_ACTOR } from './gate';
+import {
+  gateEvaluatedSignal,
+  migrationHoldSignal,
+  migrationProgressSignal,
+  rolloutControlSignal,
+  rolloutProgressSignal,
+  sweepNowSignal,
+} from './messages';
 import { diachronicMigration } from './migration';
 import { flagActivities, stopActivities } from './proxies';
 import { diachronicRollout, RolloutResult } from './rollout';
@@ -75,22 +87,27 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
   const selfId = workflowInfo().workflowId;
   const schedule = normalizeSchedule(options.schedule);
   const drainGuardMs = options.drainGuardMs ?? DEFAULT_DRAIN_GUARD_MS;
+  const gatePolicy = resolveHealthGate(options.gate);
   const state: DeploymentState = {
     request,
     phase: 'preparing',
     livePercent: 0,
     startedAt: now(),
     events: [],
+    ...(gatePolicy && { gate: { policy: gatePolicy, evaluations: [] } }),
   };
   const control: {
     promoted: boolean;
     aborting: boolean;
     rolloutRunning: boolean;
+    /** The migration's sweeps are held by a failed health gate whose policy pauses. */
+    migrationHeld: boolean;
     override?: { who: string; why?: string; percent: number };
   } = {
     promoted: false,
     aborting: false,
     rolloutRunning: false,
+    migrationHeld: false,
   };
   let rollout: ChildWorkflowHandle<typeof diachronicRollout> | undefined;
   /**
@@ -137,8 +154,17 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
     if (raised) await migration?.signal(sweepNowSignal);
   });
   setHandler(migrationProgressSignal, progress => {
-    state.migration = progress;
+    state.migration = control.migrationHeld ? { ...progress, held: true } : progress;
     if (progress.stage === 'retiring' && state.phase === 'migrating') enter('cleaning_up');
+  });
+
+  const keepEvaluation = (evaluation: GateEvaluation) => {
+    if (state.gate) state.gate.evaluations = keepEvaluations(state.gate.evaluations, evaluation);
+  };
+  setHandler(gateEvaluatedSignal, evaluation => {
+    keepEvaluation(evaluation);
+    // The rollout paused itself before a step.
+    if (!evaluation.passed && gatePolicy?.onFailure === 'pause') record({ who: GATE_ACTOR, why: evaluation.reason }, 'pause');
   });
 
   setHandler(
@@ -199,6 +225,13 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
     resumeUpdate,
     actor =>
       exclusive(async () => {
+        if (state.phase === 'migrating') {
+          await migration!.signal(migrationHoldSignal, false);
+          control.migrationHeld = false;
+          if (state.migration) state.migration = { ...state.migration, held: undefined };
+          record(actor, 'resume', 'the migration sweeps again');
+          return state;
+        }
         await rollout!.signal(rolloutControlSignal, 'resume');
         if (state.step) state.step = { ...state.step, paused: false };
         record(actor, 'resume');
@@ -206,25 +239,73 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
       }),
     {
       validator: (_actor: Actor) => {
-        requirePhase('resume', ['rolling_out']);
+        requirePhase('resume', ['rolling_out', 'migrating']);
+        if (state.phase === 'migrating') {
+          if (!control.migrationHeld) refuse('resume', 'the migration is not held');
+          return;
+        }
         if (!control.rolloutRunning) refuse('resume', 'the rollout has ended');
         if (!state.step?.paused) refuse('resume', 'the rollout is not paused');
       },
     },
   );
 
+  /** Live 0%, dark off, the rollout and migration stop; nothing is deleted. By an operator or the health gate. */
+  const abortDeployment = (actor: Actor) =>
+    exclusive(async () => {
+      if (control.aborting) return state;
+      control.aborting = true;
+      record(actor, 'abort');
+      work.cancel();
+      // The health gate aborts from inside the work it cancels.
+      await CancellationScope.nonCancellable(() => flagActivities.abortVersion({ flag: state.version!.flag, actor }));
+      state.livePercent = 0;
+      publish();
+      return state;
+    });
+
+  /** A failed health gate: abort, or (policy `pause`) pause the rollout or hold the migration's sweeps. */
+  const gateFailed = (evaluation: GateEvaluation) => {
+    const actor = { who: GATE_ACTOR, why: evaluation.reason };
+    if (gatePolicy?.onFailure !== 'pause') return abortDeployment(actor);
+    return exclusive(async () => {
+      if (control.aborting) return;
+      if (state.phase === 'rolling_out' && control.rolloutRunning && !state.step?.paused) {
+        await rollout!.signal(rolloutControlSignal, 'pause');
+        if (state.step) state.step = { ...state.step, paused: true, nextAt: undefined, eta: undefined };
+        record(actor, 'pause');
+      } else if (state.phase === 'migrating' && migration && !control.migrationHeld) {
+        await migration.signal(migrationHoldSignal, true);
+        // After the signal, in one go: a query never sees the hold without its event.
+        control.migrationHeld = true;
+        if (state.migration) state.migration = { ...state.migration, held: true };
+        record(actor, 'hold', 'the migration tells no more workflows until resumed');
+      }
+    });
+  };
+
+  /** The health gate on its interval while rolling out and migrating (the rollout also asks before each step). */
+  async function watchHealth() {
+    for (;;) {
+      await sleep(gatePolicy!.intervalMs);
+      if (control.aborting || (state.phase !== 'rolling_out' && state.phase !== 'migrating')) continue;
+      const evaluation = await evaluateGate(
+        {
+          policy: gatePolicy!,
+          version: state.version!,
+          since: state.startedAt,
+          deployment: { workflowId: selfId, phase: state.phase, livePercent: state.livePercent },
+        },
+        'interval',
+      );
+      keepEvaluation(evaluation);
+      if (!evaluation.passed) await gateFailed(evaluation);
+    }
+  }
+
   setHandler(
     abortUpdate,
-    actor =>
-      exclusive(async () => {
-        control.aborting = true;
-        record(actor, 'abort');
-        work.cancel();
-        await flagActivities.abortVersion({ flag: state.version!.flag, actor });
-        state.livePercent = 0;
-        publish();
-        return state;
-      }),
+    actor => abortDeployment(actor),
     {
       validator: (_actor: Actor) => {
         requirePhase('abort', ['dark', 'rolling_out', 'migrating']);
@@ -274,13 +355,35 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
       }
 
       enter('rolling_out');
+      // Ends with the work (abort) or when the rollout and migration are done (stopWatching).
+      const watch = new CancellationScope();
+      const watching = gatePolicy
+        ? watch.run(watchHealth).catch(async error => {
+            // A gate that cannot judge must not let the deployment go on unguarded.
+            if (!isCancellation(error)) {
+              await abortDeployment({ who: GATE_ACTOR, why: `the health gate could not be evaluated: ${failureReason(error)}` });
+            }
+          })
+        : undefined;
+      const stopWatching = async () => {
+        watch.cancel();
+        await watching;
+      };
       abortNeverWaits = patched('diachronic-abort-never-waits');
       // Passed only when set: an explicit undefined is not the SDK's default.
       const cancellation = abortNeverWaits ? { cancellationType: ChildWorkflowCancellationType.TRY_CANCEL } : {};
       starting.rollout = true;
       rollout = await startChild(diachronicRollout, {
         workflowId: workflowIds.rollout(family, versionId),
-        args: [{ version: prepared.version, schedule, startPercent: state.livePercent, parentWorkflowId: selfId }],
+        args: [
+          {
+            version: prepared.version,
+            schedule,
+            startPercent: state.livePercent,
+            parentWorkflowId: selfId,
+            ...(gatePolicy && { gate: { policy: gatePolicy, version: prepared.version, since: state.startedAt } }),
+          },
+        ],
         workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
         ...cancellation,
       });
@@ -305,6 +408,11 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
 
       rolloutResult = await rollout.result();
       control.rolloutRunning = false;
+      if (rolloutResult.outcome === 'gate_failed') {
+        // Cancels this work: the abort below ends the deployment.
+        await abortDeployment({ who: GATE_ACTOR, why: rolloutResult.evaluation.reason });
+        await condition(() => false);
+      }
       if (rolloutResult.outcome === 'overridden') {
         state.livePercent = rolloutResult.seen;
         if (state.step) state.step = { ...state.step, nextAt: undefined, eta: undefined };
@@ -338,12 +446,14 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
       if (migration) {
         enter('migrating');
         const migrated = await migration.result();
+        await stopWatching();
         record(
           { who: 'diachronic' },
           'old version retired',
           `${migrated.signaled} workflows told to migrate; deleted ${migrated.deletedDeployments.join(', ') || 'no Deployments'}; archived ${prepared.previous.flag}`,
         );
       } else {
+        await stopWatching();
         await startCleanup(prepared.previous, 'replaced');
       }
     });

@@ -1,6 +1,6 @@
 /** Signals between the deployment workflow and its children; internal to the worker. */
 import { defineSignal } from '@temporalio/workflow';
-import type { MigrationState, StepState } from '@diachronic/contract';
+import type { GateEvaluation, MigrationState, StepState } from '@diachronic/contract';
 
 export type RolloutControl = 'pause' | 'resume' | 'check';
 /** Deployment → rollout: pause or resume the schedule, or check the live percentage now. */
@@ -12,3 +12,8 @@ export const rolloutProgressSignal = defineSignal<[StepState]>('diachronic.inter
 export const sweepNowSignal = defineSignal('diachronic.internal.sweepNow');
 /** Migration → deployment: the counts after a sweep. */
 export const migrationProgressSignal = defineSignal<[MigrationState]>('diachronic.internal.migrationProgress');
+
+/** Rollout → deployment: the health gate was evaluated before a step (the deployment keeps the result). */
+export const gateEvaluatedSignal = defineSignal<[GateEvaluation]>('diachronic.internal.gateEvaluated');
+/** Deployment → migration: hold the sweeps (a failed health gate whose policy pauses) or release them. */
+export const migrationHoldSignal = defineSignal<[boolean]>('diachronic.internal.migrationHold');

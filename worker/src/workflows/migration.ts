@@ -1,6 +1,6 @@
 import { condition, continueAsNew, getExternalWorkflowHandle, patched, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { MigrationState, VersionRef } from '@diachronic/contract';
-import { migrationProgressSignal, sweepNowSignal } from './messages';
+import { migrationHoldSignal, migrationProgressSignal, sweepNowSignal } from './messages';
 import { isVersionInUse, retireActivities, sweepActivities, visibilityActivities } from './proxies';
 import { failOnCodeError } from './failures';
 
@@ -38,9 +38,12 @@ async function migration(input: MigrationInput): Promise<MigrationResult> {
   const parent = getExternalWorkflowHandle(input.parentWorkflowId);
   let remembered = input.remembered ?? [];
   let signaledTotal = input.signaledTotal ?? 0;
-  const wake = { sweepNow: false };
+  const wake = { sweepNow: false, held: false };
   setHandler(sweepNowSignal, () => {
     wake.sweepNow = true;
+  });
+  setHandler(migrationHoldSignal, held => {
+    wake.held = held;
   });
 
   const report = (state: MigrationState) => parent.signal(migrationProgressSignal, state);
@@ -59,6 +62,8 @@ async function migration(input: MigrationInput): Promise<MigrationResult> {
   };
 
   for (;;) {
+    // Held by a failed health gate: nobody more is told until an operator resumes.
+    if (wake.held) await condition(() => !wake.held);
     const sweep = await sweepOnce();
     await report({ signaled: signaledTotal, remaining: sweep.running, lastSweepAt: new Date().toISOString(), stage: 'sweeping' });
 

@@ -35,6 +35,12 @@ export const sweepActivities = proxyActivities<Pick<Activities, 'sweepOldQueue' 
   retry: retryUntilBack,
 });
 
+export const healthActivities = proxyActivities<Pick<Activities, 'evaluateHealth'>>({
+  // A webhook may take up to a minute; a few visibility calls and describes besides.
+  startToCloseTimeout: '2 minutes',
+  retry: retryUntilBack,
+});
+
 export const stopActivities = proxyActivities<Pick<Activities, 'stopWorkflows'>>({
   startToCloseTimeout: '2 minutes',
   heartbeatTimeout: '10 seconds',

@@ -1,9 +1,10 @@
 import { condition, getExternalWorkflowHandle, patched, setHandler } from '@temporalio/workflow';
-import type { RolloutStep, StepState, VersionRef } from '@diachronic/contract';
+import type { GateEvaluation, RolloutStep, StepState, VersionRef } from '@diachronic/contract';
 import { firstStepAbove, rolloutEta } from '@diachronic/contract';
-import { rolloutControlSignal, rolloutProgressSignal } from './messages';
+import { gateEvaluatedSignal, rolloutControlSignal, rolloutProgressSignal } from './messages';
 import { flagActivities } from './proxies';
 import { failOnCodeError } from './failures';
+import { evaluateGate, GateInput } from './gate';
 
 export interface RolloutInput {
   version: VersionRef;
@@ -13,6 +14,8 @@ export interface RolloutInput {
   startPercent: number;
   /** The deployment to report progress to. */
   parentWorkflowId: string;
+  /** The health gate, evaluated before every step (absent: no gate). */
+  gate?: Omit<GateInput, 'deployment'>;
 }
 
 /** A change of the live percentage that was not the rollout's own, from Unleash's event log. */
@@ -33,7 +36,9 @@ export type RolloutResult =
       changedAt?: string;
       /** Every change since the rollout's last write, oldest first (absent in runs older than the event-log check). */
       changes?: ForeignChange[];
-    };
+    }
+  /** The health gate failed before a step and its policy aborts: the deployment aborts. */
+  | { outcome: 'gate_failed'; evaluation: GateEvaluation };
 
 /**
  * Raises the version's live percentage step by step. Before every change it checks Unleash's event log for
@@ -92,8 +97,39 @@ async function rollout(input: RolloutInput): Promise<RolloutResult> {
     return { outcome: 'overridden', expected: lastSet, seen: live.percent, changedBy: live.changedBy, changedAt: live.changedAt };
   }
 
+  /**
+   * The health gate before a step. A failure ends the rollout when the policy aborts; when it pauses, the
+   * rollout holds until an operator resumes it and then asks the gate again.
+   */
+  async function passGate(gate: NonNullable<RolloutInput['gate']>): Promise<RolloutResult | undefined> {
+    for (;;) {
+      const evaluation: GateEvaluation = await evaluateGate(
+        { ...gate, deployment: { workflowId: input.parentWorkflowId, phase: 'rolling_out', livePercent: lastSet } },
+        'before step',
+      );
+      await parent.signal(gateEvaluatedSignal, evaluation);
+      if (evaluation.passed) return undefined;
+      if (gate.policy.onFailure === 'abort') return { outcome: 'gate_failed', evaluation };
+      control.paused = true;
+      nextAt = undefined;
+      await report();
+      while (control.paused) {
+        await condition(() => !control.paused || control.checkRequested);
+        if (control.checkRequested) {
+          control.checkRequested = false;
+          const changed = await overriddenBy();
+          if (changed) return changed;
+        }
+      }
+    }
+  }
+
   while (index < schedule.length) {
     const step = schedule[index];
+    if (input.gate) {
+      const stopped = await passGate(input.gate);
+      if (stopped) return stopped;
+    }
     const overridden = await overriddenBy();
     if (overridden) return overridden;
     const write = await flagActivities.setLivePercent({ flag: version.flag, expected: lastSet, percent: step.percent });

@@ -78,7 +78,7 @@ export function pluginConfig(services: RealServices, taskQueue: string, webhookS
       unleash: { url: services.unleashUrl, clientToken: services.unleashClientToken },
       github: { webhookSecret },
       // As the worker's tests' fastOptions: a deployment takes seconds.
-      deploymentDefaults: { migratory: false, sweepIntervalMs: 300, drainGuardMs: 1200, cleanupPollMs: 300 },
+      deploymentDefaults: { migratory: false, sweepIntervalMs: 300, drainGuardMs: 1200, cleanupPollMs: 300, gate: { intervalMs: 5000 } },
     },
   };
 }

@@ -31,9 +31,12 @@ export class DeploymentRequests {
   ) {}
 
   build({ options, ...ask }: DeploymentAsk): DeploymentRequest {
+    const { gate: defaultGate, ...defaults } = this.config.deploymentDefaults;
+    // The request's gate changes the configured one field by field.
+    const gate = { ...given(defaultGate), ...given(options.gate ?? {}) };
     const request = {
       ...given(ask),
-      options: { dark: false, ...given(this.config.deploymentDefaults), ...given(options) },
+      options: { dark: false, ...given(defaults), ...given(options), gate },
     } as DeploymentRequest;
     // The same check the family workflow's validator makes, so a bad request fails here with a 400.
     const problem = deploymentRequestProblem(request);

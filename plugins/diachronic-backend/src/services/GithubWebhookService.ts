@@ -7,7 +7,7 @@ import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { AuthenticationError, CustomErrorBase, InputError, ServiceUnavailableError } from '@backstage/errors';
 import { z } from 'zod';
 import { WebhookResponse } from '@diachronic/backstage-plugin-diachronic-common';
-import { commitShaSchema, scheduleSchema } from '@diachronic/contract';
+import { commitShaSchema, healthGateSchema, scheduleSchema } from '@diachronic/contract';
 import { parseInput } from '../validation';
 import { DeploymentRequests } from './DeploymentRequests';
 import { EntityAccess, OwningEntity } from './entities';
@@ -55,6 +55,7 @@ const diachronicPayload = z
     dark: z.boolean().optional(),
     migratory: z.boolean().optional(),
     schedule: scheduleSchema.optional(),
+    gate: healthGateSchema.optional(),
   })
   .strict();
 
@@ -142,7 +143,7 @@ export class GithubWebhookService {
       versionId: deployment.sha.slice(0, 7),
       sha: deployment.sha,
       environment: deployment.environment,
-      options: { dark: options?.dark, migratory: options?.migratory, schedule: options?.schedule },
+      options: { dark: options?.dark, migratory: options?.migratory, schedule: options?.schedule, gate: options?.gate },
       requestedBy: { who: `github:${sender.login}`, why: `deployment to ${deployment.environment} succeeded` },
       source: { kind: 'github', deliveryId: delivery.deliveryId },
     });

@@ -59,6 +59,20 @@ describe('DeploymentActions', () => {
     expect(onControl).toHaveBeenCalledWith('resume');
   });
 
+  it('offers resume for a migration the health gate holds', async () => {
+    const deployment = deploymentIn('migrating');
+    deployment.migration = { ...deployment.migration!, held: true };
+    const onControl = jest.fn(() => Promise.resolve());
+    await renderInTestApp(<DeploymentActions deployment={deployment} permissions={allowAll} onControl={onControl} />);
+    await userEvent.click(button('Resume'));
+    expect(onControl).toHaveBeenCalledWith('resume');
+  });
+
+  it('disables pause while migrating when nothing is held', async () => {
+    await render('migrating');
+    expect(button('Pause')).toBeDisabled();
+  });
+
   it('overrides through the dialog', async () => {
     const onControl = await render('migrating');
     await userEvent.click(button('Override'));

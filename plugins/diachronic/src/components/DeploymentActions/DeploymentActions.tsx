@@ -28,6 +28,9 @@ export function controlBlocker(
     return `Only possible while the deployment is ${when}; it is ${phaseLabels[deployment.phase].toLowerCase()}.`;
   }
   if (action === 'pause' && deployment.step?.paused) return 'The rollout is already paused.';
+  if (action === 'resume' && deployment.phase === 'migrating') {
+    return deployment.migration?.held ? undefined : 'The migration is not held.';
+  }
   if (action === 'resume' && !deployment.step?.paused) return 'The rollout is not paused.';
   return undefined;
 }
@@ -55,7 +58,8 @@ export function DeploymentActions({ deployment, permissions, onControl }: Deploy
   const [error, setError] = useState<Error>();
   const versionId = deployment.request.versionId;
   const blocker = (action: ControlAction) => controlBlocker(action, deployment, permissions[action]);
-  const pauseOrResume: ControlAction = deployment.step?.paused ? 'resume' : 'pause';
+  const held = deployment.phase === 'migrating' ? deployment.migration?.held : deployment.step?.paused;
+  const pauseOrResume: ControlAction = held ? 'resume' : 'pause';
 
   const runNow = async (action: ControlAction) => {
     setBusy(action);

@@ -1,5 +1,6 @@
 import { renderInTestApp } from '@backstage/test-utils';
 import { screen } from '@testing-library/react';
+import type { GateEvaluation, GateState } from '@diachronic/backstage-plugin-diachronic-common';
 import { deploymentIn } from '../../__testUtils__/fixtures';
 import { DeploymentProgress } from './DeploymentProgress';
 
@@ -45,5 +46,64 @@ describe('DeploymentProgress', () => {
     expect(screen.getByText('Overridden')).toBeInTheDocument();
     expect(screen.getByTestId('reason')).toHaveTextContent('live was 50%, set by user:default/bob');
     expect(screen.queryByRole('progressbar')).not.toBeInTheDocument();
+  });
+
+  describe('the health gate', () => {
+    const evaluation = (at: string, passed: boolean, extra: Partial<GateEvaluation> = {}): GateEvaluation => ({
+      at,
+      since: '2026-11-26T10:00:00.000Z',
+      trigger: 'interval',
+      passed,
+      started: 31,
+      failed: passed ? 0 : 2,
+      workflowTaskFailures: 0,
+      method: 'reported-problems+sample',
+      sampled: 20,
+      failedExamples: [],
+      workflowTaskFailureExamples: [],
+      calls: 24,
+      ...extra,
+    });
+    const gate = (evaluations: GateEvaluation[]): GateState => ({
+      policy: { maxFailedPercent: 5, minSamples: 10, maxWorkflowTaskFailures: 0, intervalMs: 30_000, onFailure: 'abort' },
+      evaluations,
+    });
+
+    it('shows the latest verdict with what was measured, the limits and the recent evaluations', async () => {
+      const deployment = deploymentIn('rolling_out', {
+        gate: gate([evaluation('2026-11-26T10:01:00.000Z', true, { trigger: 'before step' }), evaluation('2026-11-26T10:01:30.000Z', true)]),
+      });
+      await renderInTestApp(<DeploymentProgress deployment={deployment} />);
+      const section = screen.getByTestId('health-gate');
+      expect(section).toHaveTextContent(/^Health gate: passing · /);
+      expect(screen.getByTestId('health-gate-last')).toHaveTextContent('31 started · 0 failed · 0 failing their workflow task');
+      expect(section).toHaveTextContent('limits: 5% failed (from 10 samples), 0 workflow task failures · on failure: abort · every 30 s and before each step');
+      const rows = screen.getAllByRole('listitem');
+      expect(rows).toHaveLength(2);
+      expect(rows[1]).toHaveTextContent(/before step · passed/);
+    });
+
+    it('shows a failed evaluation with its reason', async () => {
+      const reason = "2 of 31 workflows on order@2222222 failed in 4 min (6.5%, limit 5%): order-881 failed 'card declined'";
+      const deployment = deploymentIn('aborted', {
+        reason: `aborted by diachronic (health gate): ${reason}`,
+        gate: gate([evaluation('2026-11-26T10:04:00.000Z', false, { reason })]),
+      });
+      await renderInTestApp(<DeploymentProgress deployment={deployment} />);
+      expect(screen.getByTestId('health-gate')).toHaveTextContent(/^Health gate: failed · /);
+      expect(screen.getByTestId('health-gate-last')).toHaveTextContent(reason);
+    });
+
+    it('is absent when the deployment has no gate', async () => {
+      await renderInTestApp(<DeploymentProgress deployment={deploymentIn('rolling_out')} />);
+      expect(screen.queryByTestId('health-gate')).not.toBeInTheDocument();
+    });
+
+    it('says a migration is held by the gate', async () => {
+      const deployment = deploymentIn('migrating');
+      deployment.migration = { ...deployment.migration!, held: true };
+      await renderInTestApp(<DeploymentProgress deployment={deployment} />);
+      expect(screen.getByTestId('migration')).toHaveTextContent('Migration: held by the health gate; resume to go on');
+    });
   });
 });

@@ -1,10 +1,13 @@
 import Box from '@material-ui/core/Box';
 import LinearProgress from '@material-ui/core/LinearProgress';
+import List from '@material-ui/core/List';
+import ListItem from '@material-ui/core/ListItem';
+import ListItemText from '@material-ui/core/ListItemText';
 import Step from '@material-ui/core/Step';
 import StepLabel from '@material-ui/core/StepLabel';
 import Stepper from '@material-ui/core/Stepper';
 import Typography from '@material-ui/core/Typography';
-import { DeploymentState, VersionRef, isTerminalPhase } from '@diachronic/backstage-plugin-diachronic-common';
+import { DeploymentState, GateEvaluation, VersionRef, isTerminalPhase } from '@diachronic/backstage-plugin-diachronic-common';
 import { formatFromNow, formatTime } from '../../format';
 import { PhaseChip } from '../PhaseChip';
 
@@ -51,12 +54,66 @@ function MigrationSummary({ deployment }: { deployment: DeploymentState }) {
   }[migration.stage];
   return (
     <Box mt={2} data-testid="migration">
-      <Typography variant="subtitle2">Migration: {stage}</Typography>
+      <Typography variant="subtitle2">
+        Migration: {migration.held ? 'held by the health gate; resume to go on' : stage}
+      </Typography>
       <Typography variant="body2">
         {migration.signaled} signaled · {migration.remaining} still on the old queue
         {previous ? ` ${previous.taskQueue}` : ''}
         {migration.lastSweepAt && ` · last sweep ${formatTime(migration.lastSweepAt)}`}
       </Typography>
+    </Box>
+  );
+}
+
+function measuredText({ started, failed, workflowTaskFailures, webhook }: GateEvaluation): string {
+  const webhookText = webhook ? ` · webhook ${webhook.passed ? 'passed' : 'failed'}` : '';
+  return `${started} started · ${failed} failed · ${workflowTaskFailures} failing their workflow task${webhookText}`;
+}
+
+function verdictText(evaluation: GateEvaluation | undefined): string {
+  if (!evaluation) return 'not evaluated yet';
+  return `${evaluation.passed ? 'passing' : 'failed'} · ${formatTime(evaluation.at)}`;
+}
+
+/** The health gate: its policy, the latest verdict with what was measured, and the recent evaluations. */
+function HealthGateSummary({ deployment }: { deployment: DeploymentState }) {
+  const { gate } = deployment;
+  if (!gate) return null;
+  const { policy, evaluations } = gate;
+  const last = evaluations.at(-1);
+  const limits =
+    `limits: ${policy.maxFailedPercent}% failed (from ${policy.minSamples} samples), ${policy.maxWorkflowTaskFailures} workflow task failures` +
+    `${policy.webhook ? ', webhook' : ''} · on failure: ${policy.onFailure} · every ${Math.round(policy.intervalMs / 1000)} s and before each step`;
+  return (
+    <Box mt={2} data-testid="health-gate">
+      <Typography variant="subtitle2">
+        Health gate: {verdictText(last)}
+      </Typography>
+      {last && (
+        <Typography variant="body2" color={last.passed ? 'textPrimary' : 'error'} data-testid="health-gate-last">
+          {last.passed ? measuredText(last) : last.reason}
+          {last.note && ` · ${last.note}`}
+        </Typography>
+      )}
+      <Typography variant="caption" color="textSecondary" display="block">
+        {limits}
+      </Typography>
+      {evaluations.length > 1 && (
+        <List dense aria-label="health gate evaluations" disablePadding>
+          {evaluations
+            .slice(-5)
+            .reverse()
+            .map(evaluation => (
+              <ListItem key={`${evaluation.at}-${evaluation.trigger}`} disableGutters>
+                <ListItemText
+                  primaryTypographyProps={{ variant: 'caption', color: evaluation.passed ? 'textSecondary' : 'error' }}
+                  primary={`${formatTime(evaluation.at)} · ${evaluation.trigger} · ${evaluation.passed ? 'passed' : 'failed'} · ${measuredText(evaluation)}`}
+                />
+              </ListItem>
+            ))}
+        </List>
+      )}
     </Box>
   );
 }
@@ -96,6 +153,7 @@ export function DeploymentProgress({ deployment }: { deployment: DeploymentState
       )}
       <StepTimeline deployment={deployment} />
       <MigrationSummary deployment={deployment} />
+      <HealthGateSummary deployment={deployment} />
     </Box>
   );
 }
