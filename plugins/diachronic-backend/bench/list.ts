@@ -124,9 +124,10 @@ async function main() {
   const worker = await startDiachronicWorker(services);
   const { client } = worker;
   const unpolled = `diachronic-bench-unpolled-${Date.now().toString(36)}`;
-  const families = Array.from({ length: N }, () => uniqueFamily('bench'));
-  const live = uniqueFamily('live');
-  const run = live.split('.')[0];
+  // One run prefix for all (uniqueFamily's changes with the clock while thousands are named).
+  const run = uniqueFamily('live').split('.')[0];
+  const families = Array.from({ length: N }, (_, i) => `${run}.bench-${i}`);
+  const live = `${run}.live`;
   try {
     console.error(`seeding ${N} families on ${unpolled}…`);
     const seeded = performance.now();
