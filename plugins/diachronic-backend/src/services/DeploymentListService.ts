@@ -52,8 +52,10 @@ export class DeploymentListService {
   /**
    * Every family the caller may read, with its owner and latest deployment. Three lists run at once:
    * the catalog's annotated entities, the most recent page of deployments (the latest of every
-   * family deployed lately) and the family workflows with a queue. Only families whose latest
-   * deployment is older than that page cost more: two lists per 100 of them.
+   * family deployed lately) and the family workflows with a queue. A family whose latest deployment is
+   * older than that page costs more (two lists per 100 such families), so only the families that need it
+   * are looked up: those of the requested page when nothing filters by phase or text (the catalog alone
+   * sorts and counts them), else every readable family.
    */
   async listDeployments(
     filter: DeploymentListFilter,
@@ -70,10 +72,15 @@ export class DeploymentListService {
     const latest = new Map<string, DeploymentSummary>();
     for (const { family, summary } of recent.rows) if (!latest.has(family)) latest.set(family, summary);
 
-    const owned = entities.flatMap(entity =>
-      entity.families.filter(isValidFamily).map(family => ({ entity, family })),
-    );
-    const older = [...new Set(owned.map(({ family }) => family))].filter(family => !latest.has(family));
+    const owned = entities
+      .flatMap(entity => entity.families.filter(isValidFamily).map(family => ({ entity, family })))
+      .filter(({ entity }) => !filter.owner || ownerMatches(entity.owner, filter.owner))
+      .sort((a, b) => a.family.localeCompare(b.family) || a.entity.entityRef.localeCompare(b.entity.entityRef));
+    const { offset, limit } = filter;
+    const byCatalogAlone = !filter.phases && !filter.q;
+    const needed = byCatalogAlone ? owned.slice(offset, offset + limit) : owned;
+
+    const older = [...new Set(needed.map(({ family }) => family))].filter(family => !latest.has(family));
     if (!recent.complete && older.length > 0) {
       const familyWorkflows = await this.visibility('list deployments', () => listFamilyWorkflowsOf(client, older));
       const versions = familyWorkflows.flatMap(({ family, versionId }) => (versionId ? [{ family, versionId }] : []));
@@ -83,27 +90,31 @@ export class DeploymentListService {
       }
     }
 
+    const summary = ({ entity, family }: (typeof owned)[number]): FamilyDeploymentSummary => ({
+      family,
+      entityRef: entity.entityRef,
+      ...(entity.title && { entityTitle: entity.title }),
+      ...(entity.owner && { owner: entity.owner }),
+      queueLength: queueLength.get(family) ?? 0,
+      ...(latest.has(family) && { latest: latest.get(family) }),
+    });
+    const next = offset + limit;
+    if (byCatalogAlone) {
+      return {
+        items: needed.map(summary),
+        totalCount: owned.length,
+        offset,
+        limit,
+        ...(next < owned.length && { nextCursor: encodeCursor(next) }),
+      };
+    }
     const items = owned
-      .map(
-        ({ entity, family }): FamilyDeploymentSummary => ({
-          family,
-          entityRef: entity.entityRef,
-          ...(entity.title && { entityTitle: entity.title }),
-          ...(entity.owner && { owner: entity.owner }),
-          queueLength: queueLength.get(family) ?? 0,
-          ...(latest.has(family) && { latest: latest.get(family) }),
-        }),
-      )
+      .map(summary)
       .filter(
         item =>
           (!filter.phases || (item.latest?.phase !== undefined && filter.phases.includes(item.latest.phase))) &&
-          (!filter.owner || ownerMatches(item.owner, filter.owner)) &&
           (!filter.q || matchesText(item, filter.q)),
-      )
-      .sort((a, b) => a.family.localeCompare(b.family) || a.entityRef.localeCompare(b.entityRef));
-
-    const { offset, limit } = filter;
-    const next = offset + limit;
+      );
     return {
       items: items.slice(offset, next),
       totalCount: items.length,
