@@ -50,21 +50,24 @@ export class DeploymentListService {
   constructor(private readonly options: { temporal: TemporalAccess; entities: EntityAccess }) {}
 
   /**
-   * Every family the caller may read, with its owner and latest deployment. Three lists run at once:
-   * the catalog's annotated entities, the most recent page of deployments (the latest of every
-   * family deployed lately) and the family workflows with a queue. A family whose latest deployment is
-   * older than that page costs more (two lists per 100 such families), so only the families that need it
-   * are looked up: those of the requested page when nothing filters by phase or text (the catalog alone
-   * sorts and counts them), else every readable family.
+   * Every family the caller may read, with its owner and latest deployment. The catalog's annotated
+   * entities and the family workflows with a queue are listed at once. When nothing filters by phase or
+   * text, the catalog alone sorts and counts the families and only the requested page's are looked up
+   * (their family workflows, then their latest deployments: two lists per 100 families). Otherwise every
+   * readable family is needed: the most recent page of deployments gives the latest of every family
+   * deployed lately, and only families older than that page are looked up.
    */
   async listDeployments(
     filter: DeploymentListFilter,
     { credentials }: { credentials: BackstageCredentials },
   ): Promise<DeploymentListResponse> {
     const { client } = this.options.temporal;
+    const byCatalogAlone = !filter.phases && !filter.q;
     const [entities, recent, queued] = await Promise.all([
       this.options.entities.readableOwningEntities(diachronicDeploymentReadPermission, credentials),
-      this.visibility('list deployments', () => listRecentDeployments(client)),
+      byCatalogAlone
+        ? { rows: [], complete: false }
+        : this.visibility('list deployments', () => listRecentDeployments(client)),
       this.visibility('list deployments', () => listQueuedFamilies(client)),
     ]);
     const queueLength = new Map(queued.map(row => [row.family, row.queueLength]));
@@ -77,7 +80,6 @@ export class DeploymentListService {
       .filter(({ entity }) => !filter.owner || ownerMatches(entity.owner, filter.owner))
       .sort((a, b) => a.family.localeCompare(b.family) || a.entity.entityRef.localeCompare(b.entity.entityRef));
     const { offset, limit } = filter;
-    const byCatalogAlone = !filter.phases && !filter.q;
     const needed = byCatalogAlone ? owned.slice(offset, offset + limit) : owned;
 
     const older = [...new Set(needed.map(({ family }) => family))].filter(family => !latest.has(family));
