@@ -8,7 +8,8 @@
  * The Diachronic worker runs in its own process, on a prebuilt workflow bundle as in production; with
  * DIACHRONIC_BENCH_WORKER_BIN=<path of the packaged bin diachronic-worker> (`npm run check:install` installs
  * one in ~/.cache/diachronic-install-check/operator) it is the built package itself, not the sources run
- * through the dev TypeScript transform. Prints
+ * through the dev TypeScript transform; DIACHRONIC_BENCH_WORKER_NODE_OPTIONS gives that worker Node options
+ * (e.g. `--max-semi-space-size=4`). Prints
  * signals per second for both, the migration workflow's history length and largest payload, the sweep's
  * visibility calls, the worker process's RSS (before the sweep and its peak, VmHWM), and what one health gate
  * evaluation of a queue with N running workflows costs (calls to Temporal, time).
@@ -93,6 +94,8 @@ function spawnPackagedWorker(bin: string, taskQueue: string): ChildProcess {
       DIACHRONIC_ROUTER_REFRESH_MS: '250',
       DIACHRONIC_LOG_LEVEL: 'WARN',
       DIACHRONIC_WORKFLOW_BUNDLE: '',
+      // Node options for the worker alone (the benchmark's own process keeps its own).
+      NODE_OPTIONS: process.env.DIACHRONIC_BENCH_WORKER_NODE_OPTIONS ?? '',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -213,19 +213,6 @@ async function main() {
           () => get(diachronicApiPaths.deployments()),
           listRecentPage,
         ),
-        firstPageVsRawSameCalls: await compare(
-          'GET /deployments (100 items) vs raw: the same visibility calls (that page and the queued families), in parallel',
-          () => get(diachronicApiPaths.deployments()),
-          () =>
-            Promise.all([
-              listRecentPage(),
-              drain(
-                client.workflow.list({
-                  query: `WorkflowType = "${workflowTypes.family}" AND ExecutionStatus = "Running" AND DiachronicQueueLength > 0`,
-                }),
-              ),
-            ]),
-        ),
         searchAllOnceMs: searchAllMs,
         lastPageVsRawDeploymentsPage: await compare(
           'GET /deployments (the last page, families older than the recent page) vs raw: one visibility page of 1,000 deployments',
