@@ -181,11 +181,24 @@ async function main() {
         throw new Error(`the list shows ${page.totalCount} families, not ${N + 1} each with a deployment`);
       }
     }
-    // A text search resolves every family's latest deployment: timed once at this size.
-    const searchStarted = performance.now();
-    const found = await get(diachronicApiPaths.deployments({ q: `${run}.bench`, limit: 1000 }));
-    const searchAllMs = Math.round(performance.now() - searchStarted);
-    if (found.totalCount !== N) throw new Error(`the search found ${found.totalCount} families, not ${N}`);
+    // A filter by an ended phase needs every family's latest deployment: timed once at this size.
+    const endedStarted = performance.now();
+    const ended = await get(diachronicApiPaths.deployments({ phase: 'aborted', limit: 1000 }));
+    const endedPhaseOnceMs = Math.round(performance.now() - endedStarted);
+    if (ended.totalCount !== families.filter((_, i) => PHASES[i % PHASES.length] === 'aborted').length) {
+      throw new Error(`the aborted filter found ${ended.totalCount} families`);
+    }
+    const active: DeploymentPhase[] = ['dark', 'rolling_out', 'migrating'];
+    const activeQuery = `WorkflowType = "${workflowTypes.deployment}" AND ExecutionStatus = "Running" AND DiachronicPhase IN (${active.map(phase => `"${phase}"`).join(', ')})`;
+    const activeCount = (await client.workflow.count(activeQuery)).count;
+    const byActivePhase = await get(diachronicApiPaths.deployments({ phase: active }));
+    if (byActivePhase.totalCount !== activeCount) throw new Error(`the active filter found ${byActivePhase.totalCount}, not ${activeCount}`);
+    const byVersion = await get(diachronicApiPaths.deployments({ q: v2.slice(0, 10) }));
+    if (byVersion.totalCount !== 1 || byVersion.items[0].family !== live) throw new Error(`the version search found ${byVersion.totalCount}`);
+    // bench-12, bench-120…129, bench-1200…1299, …
+    const textQuery = `${run}.bench-12`;
+    const textCount = families.filter(family => family.includes(textQuery)).length;
+    if ((await get(diachronicApiPaths.deployments({ q: textQuery }))).totalCount !== textCount) throw new Error('the text search missed families');
 
     const listRecentPage = () =>
       drain(client.workflow.list({ query: `WorkflowType = "${workflowTypes.deployment}"`, pageSize: 1000 }), 1000);
@@ -213,7 +226,22 @@ async function main() {
           () => get(diachronicApiPaths.deployments()),
           listRecentPage,
         ),
-        searchAllOnceMs: searchAllMs,
+        textSearchVsRawDeploymentsPage: await compare(
+          'GET /deployments?q=<family text> vs raw: one visibility page of 1,000 deployments',
+          () => get(diachronicApiPaths.deployments({ q: textQuery })),
+          listRecentPage,
+        ),
+        versionSearchVsRawDeploymentsPage: await compare(
+          'GET /deployments?q=<version prefix> vs raw: one visibility page of 1,000 deployments',
+          () => get(diachronicApiPaths.deployments({ q: v2.slice(0, 10) })),
+          listRecentPage,
+        ),
+        activePhasesVsRawSameRows: await compare(
+          `GET /deployments?phase=dark,rolling_out,migrating (${activeCount} families) vs raw: the same rows listed`,
+          () => get(diachronicApiPaths.deployments({ phase: active })),
+          () => drain(client.workflow.list({ query: activeQuery, pageSize: 1000 })),
+        ),
+        endedPhaseOnceMs,
         lastPageVsRawDeploymentsPage: await compare(
           'GET /deployments (the last page, families older than the recent page) vs raw: one visibility page of 1,000 deployments',
           () => get(diachronicApiPaths.deployments({ offset: Math.max(0, N - 100) })),

@@ -121,6 +121,10 @@ describe('diachronic backend against real Temporal, Unleash and a Diachronic wor
     expect((await listed({ q: family, owner: 'team-orders' })).totalCount).toBe(1);
     expect((await listed({ q: family, owner: 'group:default/someone-else' })).totalCount).toBe(0);
     expect((await listed({ q: family, phase: 'dark' })).totalCount).toBe(0);
+    // The text also finds a family by the first characters of its latest version id (upper case too).
+    const byVersion = await listed({ q: v1.slice(0, 9).toUpperCase(), phase: 'completed' });
+    expect(byVersion.items.map(item => item.family)).toContain(family);
+    expect((await listed({ q: v1.slice(2, 11) })).items.map(item => item.family)).not.toContain(family);
   });
 
   it('shows a dark deployment with both versions, and refuses controls the phase does not allow with 409', async () => {
@@ -152,6 +156,12 @@ describe('diachronic backend against real Temporal, Unleash and a Diachronic wor
       expect.objectContaining({ versionId: v1, status: 'completed', phase: 'completed' }),
     ]);
     await waitFor('the list to show the dark phase', async () => (await listed({ q: family, phase: ['dark', 'rolling_out'] })).totalCount === 1);
+    const families = async (query: Parameters<typeof listed>[0]) => (await listed(query)).items.map(item => item.family);
+    expect(await families({ phase: 'dark', owner: 'team-orders' })).toContain(family);
+    expect(await families({ phase: 'completed', q: family })).toEqual([]);
+    // Only the latest deployment's version finds the family.
+    expect(await families({ q: v2.slice(0, 12) })).toEqual([family]);
+    expect(await families({ q: v1.slice(0, 12) })).toEqual([]);
 
     const refused = await control(v2, 'pause').expect(409);
     expect(refused.body.error).toMatchObject({

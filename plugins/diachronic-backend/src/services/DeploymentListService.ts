@@ -2,22 +2,24 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
-import { DeploymentPhase } from '@diachronic/contract';
+import { DeploymentPhase, isTerminalPhase } from '@diachronic/contract';
 import {
   DeploymentListResponse,
   DeploymentSummary,
   FamilyDeploymentSummary,
   diachronicDeploymentReadPermission,
 } from '@diachronic/backstage-plugin-diachronic-common';
-import { EntityAccess } from './entities';
+import { EntityAccess, OwningEntity } from './entities';
 import { TemporalAccess } from './temporal';
 import { unavailable } from './temporalErrors';
 import {
   isValidFamily,
   listDeploymentsOf,
+  listFamiliesWithVersionPrefix,
   listFamilyWorkflowsOf,
   listQueuedFamilies,
   listRecentDeployments,
+  listRunningDeploymentsIn,
 } from './visibility';
 
 export interface DeploymentListFilter {
@@ -38,92 +40,111 @@ function ownerMatches(owner: string | undefined, wanted: string): boolean {
   }
 }
 
-function matchesText(item: FamilyDeploymentSummary, q: string): boolean {
-  const text = [item.family, item.entityRef, item.entityTitle, item.owner, item.latest?.versionId]
-    .filter(Boolean)
-    .join('\n')
-    .toLocaleLowerCase('en-US');
-  return text.includes(q.toLocaleLowerCase('en-US'));
+/** Whether the catalog's side of a family (its name, entity, title, owner) contains the text. */
+function catalogMatches({ family, entity }: OwnedFamily, q: string): boolean {
+  const text = [family, entity.entityRef, entity.title, entity.owner].filter(Boolean).join('\n').toLocaleLowerCase('en-US');
+  return text.includes(q);
 }
+
+interface OwnedFamily {
+  family: string;
+  entity: OwningEntity;
+}
+
+/** Beyond this many families to look up (two lists per 100), one page of the most recent deployments is read first. */
+const LOOKUPS_BEFORE_RECENT_PAGE = 500;
 
 export class DeploymentListService {
   constructor(private readonly options: { temporal: TemporalAccess; entities: EntityAccess }) {}
 
   /**
-   * Every family the caller may read, with its owner and latest deployment. The catalog's annotated
-   * entities and the family workflows with a queue are listed at once. When nothing filters by phase or
-   * text, the catalog alone sorts and counts the families and only the requested page's are looked up
-   * (their family workflows, then their latest deployments: two lists per 100 families). Otherwise every
-   * readable family is needed: the most recent page of deployments gives the latest of every family
-   * deployed lately, and only families older than that page are looked up.
+   * Every family the caller may read, with its owner and latest deployment, filtered and paged. The
+   * catalog gives the families, owners and names; the text also matches a version id's first characters
+   * (one visibility list of the family workflows whose latest version starts with it). Without a phase
+   * filter only the requested page's families are looked up. A filter of active phases is one list of
+   * the running deployments in them (a running deployment is its family's latest). Only a filter with an
+   * ended phase needs the latest deployment of every candidate family.
    */
   async listDeployments(
     filter: DeploymentListFilter,
     { credentials }: { credentials: BackstageCredentials },
   ): Promise<DeploymentListResponse> {
     const { client } = this.options.temporal;
-    const byCatalogAlone = !filter.phases && !filter.q;
-    const [entities, recent, queued] = await Promise.all([
+    const q = filter.q?.toLocaleLowerCase('en-US');
+    const phases = filter.phases;
+    const onlyActivePhases = phases?.every(phase => !isTerminalPhase(phase));
+    const [entities, queued, versionMatches, running] = await Promise.all([
       this.options.entities.readableOwningEntities(diachronicDeploymentReadPermission, credentials),
-      byCatalogAlone
-        ? { rows: [], complete: false }
-        : this.visibility('list deployments', () => listRecentDeployments(client)),
       this.visibility('list deployments', () => listQueuedFamilies(client)),
+      q ? this.visibility('search deployments', () => listFamiliesWithVersionPrefix(client, q)) : [],
+      phases && onlyActivePhases ? this.visibility('list deployments', () => listRunningDeploymentsIn(client, phases)) : [],
     ]);
     const queueLength = new Map(queued.map(row => [row.family, row.queueLength]));
-    // Rows come newest first: a family's first row is its latest deployment.
-    const latest = new Map<string, DeploymentSummary>();
-    for (const { family, summary } of recent.rows) if (!latest.has(family)) latest.set(family, summary);
+    const withMatchingVersion = new Set(versionMatches);
 
-    const owned = entities
+    const candidates = entities
       .flatMap(entity => entity.families.filter(isValidFamily).map(family => ({ entity, family })))
       .filter(({ entity }) => !filter.owner || ownerMatches(entity.owner, filter.owner))
+      .filter(owned => !q || withMatchingVersion.has(owned.family) || catalogMatches(owned, q))
       .sort((a, b) => a.family.localeCompare(b.family) || a.entity.entityRef.localeCompare(b.entity.entityRef));
     const { offset, limit } = filter;
-    const needed = byCatalogAlone ? owned.slice(offset, offset + limit) : owned;
-
-    const older = [...new Set(needed.map(({ family }) => family))].filter(family => !latest.has(family));
-    if (!recent.complete && older.length > 0) {
-      const familyWorkflows = await this.visibility('list deployments', () => listFamilyWorkflowsOf(client, older));
-      const versions = familyWorkflows.flatMap(({ family, versionId }) => (versionId ? [{ family, versionId }] : []));
-      const rows = await this.visibility('list deployments', () => listDeploymentsOf(client, versions));
-      for (const { family, summary } of rows) {
-        if (!latest.has(family)) latest.set(family, summary);
-      }
-    }
-
-    const summary = ({ entity, family }: (typeof owned)[number]): FamilyDeploymentSummary => ({
-      family,
-      entityRef: entity.entityRef,
-      ...(entity.title && { entityTitle: entity.title }),
-      ...(entity.owner && { owner: entity.owner }),
-      queueLength: queueLength.get(family) ?? 0,
-      ...(latest.has(family) && { latest: latest.get(family) }),
-    });
     const next = offset + limit;
-    if (byCatalogAlone) {
-      return {
-        items: needed.map(summary),
-        totalCount: owned.length,
-        offset,
-        limit,
-        ...(next < owned.length && { nextCursor: encodeCursor(next) }),
-      };
+
+    let matching = candidates;
+    let latest: Map<string, DeploymentSummary>;
+    if (!phases) {
+      latest = await this.latestOf(candidates.slice(offset, next));
+    } else if (onlyActivePhases) {
+      latest = new Map(running.map(({ family, summary }) => [family, summary]));
+      matching = candidates.filter(({ family }) => latest.has(family));
+    } else {
+      latest = await this.latestOf(candidates);
+      matching = candidates.filter(({ family }) => {
+        const phase = latest.get(family)?.phase;
+        return phase !== undefined && phases.includes(phase);
+      });
     }
-    const items = owned
-      .map(summary)
-      .filter(
-        item =>
-          (!filter.phases || (item.latest?.phase !== undefined && filter.phases.includes(item.latest.phase))) &&
-          (!filter.q || matchesText(item, filter.q)),
-      );
+
+    const items = matching.slice(offset, next).map(
+      ({ entity, family }): FamilyDeploymentSummary => ({
+        family,
+        entityRef: entity.entityRef,
+        ...(entity.title && { entityTitle: entity.title }),
+        ...(entity.owner && { owner: entity.owner }),
+        queueLength: queueLength.get(family) ?? 0,
+        ...(latest.has(family) && { latest: latest.get(family) }),
+      }),
+    );
     return {
-      items: items.slice(offset, next),
-      totalCount: items.length,
+      items,
+      totalCount: matching.length,
       offset,
       limit,
-      ...(next < items.length && { nextCursor: encodeCursor(next) }),
+      ...(next < matching.length && { nextCursor: encodeCursor(next) }),
     };
+  }
+
+  /**
+   * The latest deployment of each of these families: their family workflows name the version, then the
+   * deployments are listed by id. For many families the most recent page of deployments comes first
+   * (rows come newest first, so a family's first row there is its latest) and only the older are looked up.
+   */
+  private async latestOf(owned: OwnedFamily[]): Promise<Map<string, DeploymentSummary>> {
+    const { client } = this.options.temporal;
+    const latest = new Map<string, DeploymentSummary>();
+    let families = [...new Set(owned.map(({ family }) => family))];
+    if (families.length > LOOKUPS_BEFORE_RECENT_PAGE) {
+      const recent = await this.visibility('list deployments', () => listRecentDeployments(client));
+      for (const { family, summary } of recent.rows) if (!latest.has(family)) latest.set(family, summary);
+      if (recent.complete) return latest;
+      families = families.filter(family => !latest.has(family));
+    }
+    if (families.length === 0) return latest;
+    const familyWorkflows = await this.visibility('list deployments', () => listFamilyWorkflowsOf(client, families));
+    const versions = familyWorkflows.flatMap(({ family, versionId }) => (versionId ? [{ family, versionId }] : []));
+    const rows = await this.visibility('list deployments', () => listDeploymentsOf(client, versions));
+    for (const { family, summary } of rows) if (!latest.has(family)) latest.set(family, summary);
+    return latest;
   }
 
   /** A visibility call; 503 when Temporal cannot be reached. */

@@ -115,6 +115,31 @@ export function listFamilyWorkflowsOf(client: Client, families: string[]): Promi
   );
 }
 
+/** Families whose latest deployment is for a version id starting with `prefix` (lowercase hex). */
+export async function listFamiliesWithVersionPrefix(client: Client, prefix: string): Promise<string[]> {
+  if (!/^[0-9a-f]{1,40}$/.test(prefix)) return [];
+  const rows = await collect(
+    client,
+    `${runningFamilies} AND ${searchAttributes.versionId.name} STARTS_WITH "${prefix}"`,
+    familyWorkflowRow,
+  );
+  return rows.map(row => row.family);
+}
+
+/**
+ * Running deployments in these phases. A family runs one deployment at a time and a running one is its
+ * latest, so each row is its family's latest deployment.
+ */
+export function listRunningDeploymentsIn(client: Client, phasesWanted: readonly DeploymentPhase[]) {
+  const list = phasesWanted.filter(phase => phases.has(phase)).map(phase => `"${phase}"`);
+  if (list.length === 0) return Promise.resolve([]);
+  return collect(
+    client,
+    `WorkflowType = "${workflowTypes.deployment}" AND ExecutionStatus = "Running" AND ${searchAttributes.phase.name} IN (${list.join(', ')})`,
+    deploymentRow,
+  );
+}
+
 /**
  * The most recent deployments of every family, one page: visibility lists running workflows first,
  * then closed ones by close time, newest first. A family runs one deployment at a time, so its first
