@@ -1,5 +1,7 @@
 import {
   GATE_EVALUATIONS_KEPT,
+  GATE_FAILURE_MEMO_CHARS,
+  gateFailureMemoAfter,
   GateEvaluation,
   GateMeasurement,
   healthGateSchema,
@@ -129,5 +131,29 @@ describe('keepEvaluations', () => {
     expect(older.every(e => !e.passed)).toBe(true);
     // Oldest first, the newest failures kept.
     expect(older.at(-1)!.at).toBe(evaluation(175, false).at);
+  });
+});
+
+describe('gateFailureMemoAfter', () => {
+  const evaluation = (passed: boolean, reason?: string): GateEvaluation => ({
+    ...healthy,
+    at: '2026-12-01T10:00:00.000Z',
+    since: context.since,
+    trigger: 'interval',
+    passed,
+    ...(reason !== undefined && { reason }),
+  });
+
+  it('changes the memo only when the result changes: set on a first failure, cleared on the next pass', () => {
+    expect(gateFailureMemoAfter(false, evaluation(true))).toBeUndefined();
+    expect(gateFailureMemoAfter(false, evaluation(false, '2 of 31 failed'))).toEqual({ at: '2026-12-01T10:00:00.000Z', reason: '2 of 31 failed' });
+    expect(gateFailureMemoAfter(true, evaluation(false, 'still failing'))).toBeUndefined();
+    expect(gateFailureMemoAfter(true, evaluation(true))).toBeNull();
+  });
+
+  it('cuts a long reason, so that every list row stays small', () => {
+    const memo = gateFailureMemoAfter(false, evaluation(false, 'x'.repeat(5000)));
+    expect(memo!.reason).toHaveLength(GATE_FAILURE_MEMO_CHARS);
+    expect(memo!.reason.endsWith('…')).toBe(true);
   });
 });

@@ -190,3 +190,29 @@ export function keepEvaluations(kept: GateEvaluation[], added: GateEvaluation): 
   const keep = new Set([...olderFailures, ...latest]);
   return all.filter(evaluation => keep.has(evaluation));
 }
+
+/** `text`, or its first `max - 1` characters and an ellipsis when longer. */
+export function cutText(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** The health gate's latest failure, as a deployment's memo carries it to the lists. */
+export interface GateFailureMemo {
+  /** ISO time (workflow time) of the failed evaluation. */
+  at: string;
+  /** Its reason, cut to GATE_FAILURE_MEMO_CHARS. */
+  reason: string;
+}
+
+/** A memo rides along every list row: the reason it carries is cut to this many characters. */
+export const GATE_FAILURE_MEMO_CHARS = 300;
+
+/**
+ * What a deployment's memo becomes after an evaluation, given whether it shows a failure now: the failure
+ * when one begins, null (cleared) when an evaluation passes after one, undefined when nothing changes.
+ */
+export function gateFailureMemoAfter(shown: boolean, evaluation: GateEvaluation): GateFailureMemo | null | undefined {
+  if (evaluation.passed !== shown) return undefined;
+  if (evaluation.passed) return null;
+  return { at: evaluation.at, reason: cutText(evaluation.reason ?? 'the health gate failed', GATE_FAILURE_MEMO_CHARS) };
+}

@@ -48,3 +48,9 @@ export const searchAttributes = {
   /** Set by a migratable run (`@diachronic/migrate`) when told to migrate: the version it was told to move to. */
   migrationRequested: keyword('DiachronicMigrationRequested'),
 };
+
+/**
+ * Memo fields of a deployment workflow, which visibility lists return with each row (no registration
+ * needed). `gateFailure` (a GateFailureMemo): the health gate's latest failure while no later evaluation has passed.
+ */
+export const deploymentMemo = { gateFailure: 'DiachronicGateFailure' } as const;

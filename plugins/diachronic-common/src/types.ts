@@ -6,6 +6,7 @@ import type {
   DeploymentPhase,
   DeploymentState,
   FamilyState,
+  GateFailureMemo,
   RequestDeploymentResult,
   VersionRef,
 } from '@diachronic/contract';
@@ -34,6 +35,8 @@ export interface DeploymentSummary {
   status: WorkflowRunStatus;
   startedAt: string;
   endedAt?: string;
+  /** The health gate's latest failure, while no later evaluation has passed. */
+  gateFailure?: GateFailureMemo;
 }
 
 /** A row of the catalog-wide list: one family, its owner, and its latest deployment. */

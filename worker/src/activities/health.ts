@@ -8,6 +8,7 @@ import { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { temporal as proto } from '@temporalio/proto';
 import {
+  cutText,
   GATE_EXAMPLES,
   GateExample,
   GateMeasurement,
@@ -65,8 +66,7 @@ function reportedCauseText(values: string[]): string {
 }
 
 function clip(text: string | null | undefined): string | undefined {
-  if (!text) return undefined;
-  return text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE - 1)}…` : text;
+  return text ? cutText(text, MAX_MESSAGE) : undefined;
 }
 
 /** A failure's message and, when it wraps another (an activity's), the one at its root: `Activity task failed: card declined`. */

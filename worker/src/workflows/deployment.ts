@@ -13,6 +13,7 @@ import {
   setHandler,
   sleep,
   startChild,
+  upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -24,6 +25,7 @@ import {
   DeploymentRequest,
   DeploymentState,
   GateEvaluation,
+  gateFailureMemoAfter,
   isTerminalPhase,
   keepEvaluations,
   resolveHealthGate,
@@ -31,6 +33,7 @@ import {
 } from '@diachronic/contract';
 import {
   abortUpdate,
+  deploymentMemo,
   deploymentStateQuery,
   overrideUpdate,
   pauseUpdate,
@@ -158,8 +161,15 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
     if (progress.stage === 'retiring' && state.phase === 'migrating') enter('cleaning_up');
   });
 
+  /** Whether the memo shows a gate failure: it changes only when an evaluation's result does. */
+  let gateFailureShown = false;
   const keepEvaluation = (evaluation: GateEvaluation) => {
     if (state.gate) state.gate.evaluations = keepEvaluations(state.gate.evaluations, evaluation);
+    const failure = gateFailureMemoAfter(gateFailureShown, evaluation);
+    // Histories from before the memo replay without its upserts.
+    if (failure === undefined || !patched('diachronic-gate-failure-memo')) return;
+    gateFailureShown = failure !== null;
+    upsertMemo({ [deploymentMemo.gateFailure]: failure });
   };
   setHandler(gateEvaluatedSignal, evaluation => {
     keepEvaluation(evaluation);

@@ -3,7 +3,7 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import { AddressInfo } from 'node:net';
 import { WorkflowHandle } from '@temporalio/client';
 import { DeploymentOptions, HealthGate, versionTaskQueue, workflowIds } from '@diachronic/contract';
-import { abortUpdate, promoteUpdate, resumeUpdate } from '@diachronic/contract/temporal';
+import { abortUpdate, deploymentMemo, promoteUpdate, resumeUpdate } from '@diachronic/contract/temporal';
 import { GATE_ACTOR } from '../../src/workflows/gate';
 import type { OrderWorkInput } from '../fixtures/unhealthy';
 import { Harness, fastOptions, startHarness, uniqueFamily, uniqueVersionId, waitFor } from '../harness';
@@ -94,6 +94,14 @@ describe('the health gate', () => {
     expect(aborted.step?.index ?? 0).toBe(0);
     expect((await h.version(family, v2))?.livePercent).toBe(0);
     expect(aborted.events.filter(event => event.action === 'abort')).toEqual([expect.objectContaining({ who: GATE_ACTOR })]);
+    // Lists show the failure from the memo visibility returns with each row.
+    const rows = [];
+    for await (const row of h.client.workflow.list({ query: `WorkflowId = "${workflowIds.deployment(family, v2)}"` })) rows.push(row);
+    expect(rows).toHaveLength(1);
+    expect(rows[0].memo?.[deploymentMemo.gateFailure]).toEqual({
+      at: aborted.gate!.evaluations.at(-1)!.at,
+      reason: expect.stringMatching(/^2 of 10 workflows on \S+ failed/),
+    });
     h.recordHistory('deployment-gate-aborted', workflowIds.deployment(family, v2));
     h.recordHistory('rollout-gate-failed', workflowIds.rollout(family, v2));
     const last = aborted.gate!.evaluations.at(-1)!;
@@ -113,6 +121,7 @@ describe('the health gate', () => {
     expect(evaluations.filter(evaluation => evaluation.trigger === 'before step')).toHaveLength(2);
     expect(evaluations.every(evaluation => evaluation.passed)).toBe(true);
     expect(evaluations[0]).toMatchObject({ started: 3, failed: 1, note: '3 of 10 samples: the failed percentage does not count yet' });
+    expect((await deployment(family, v2).describe()).memo?.[deploymentMemo.gateFailure]).toBeUndefined();
   });
 
   it('aborts on its interval while rolling out when a workflow task keeps failing (an error in the workflow code)', async () => {

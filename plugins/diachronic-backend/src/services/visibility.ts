@@ -6,12 +6,13 @@ import { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import {
   DeploymentPhase,
   FAMILY_PATTERN,
+  GateFailureMemo,
   VERSION_ID_PATTERN,
   publishedPhases,
   workflowIds,
   workflowTypes,
 } from '@diachronic/contract';
-import { searchAttributes } from '@diachronic/contract/temporal';
+import { deploymentMemo, searchAttributes } from '@diachronic/contract/temporal';
 import type { DeploymentSummary, WorkflowRunStatus } from '@diachronic/backstage-plugin-diachronic-common';
 
 /** The server's largest page (Temporal's default `frontend.visibilityMaxPageSize`). */
@@ -55,7 +56,15 @@ export function deploymentRow(info: WorkflowExecutionInfo): { family: string; su
     startedAt: info.startTime.toISOString(),
     ...(info.closeTime && { endedAt: info.closeTime.toISOString() }),
   };
+  const gateFailure = gateFailureOf(info.memo?.[deploymentMemo.gateFailure]);
+  if (gateFailure) summary.gateFailure = gateFailure;
   return { family, summary };
+}
+
+function gateFailureOf(value: unknown): GateFailureMemo | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  const { at, reason } = value as Record<string, unknown>;
+  return typeof at === 'string' && typeof reason === 'string' ? { at, reason } : undefined;
 }
 
 async function collect<T>(

@@ -67,6 +67,18 @@ describe('DeploymentsPage', () => {
     ).toBeInTheDocument();
   });
 
+  it('marks a family whose health gate failed, with the reason', async () => {
+    const reason = "2 of 31 workflows on order@3f9c2ab failed in 4 min (limit 5%): order-881 'TypeError: x'";
+    const gated = row('order', {
+      latest: { ...row('order').latest!, phase: 'aborted', livePercent: 0, gateFailure: { at: '2026-11-26T10:04:00.000Z', reason } },
+    });
+    await render(fakeApi({ listDeployments: jest.fn(async () => list([gated, row('billing')])) }));
+    const order = (await screen.findByRole('link', { name: 'order' })).closest('tr')!;
+    expect(within(order).getByTestId('gate-failed')).toHaveAccessibleName(expect.stringContaining(reason));
+    const billing = screen.getByRole('link', { name: 'billing' }).closest('tr')!;
+    expect(within(billing).queryByTestId('gate-failed')).toBeNull();
+  });
+
   it('sends phase, owner and text filters to the backend', async () => {
     const listDeployments = jest.fn(async () => list(rows));
     await render(fakeApi({ listDeployments }));

@@ -1,9 +1,11 @@
 import Box from '@material-ui/core/Box';
+import Chip from '@material-ui/core/Chip';
 import LinearProgress from '@material-ui/core/LinearProgress';
+import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import { Link, Table, TableColumn } from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
-import type { FamilyDeploymentSummary } from '@diachronic/backstage-plugin-diachronic-common';
+import type { FamilyDeploymentSummary, GateFailureMemo } from '@diachronic/backstage-plugin-diachronic-common';
 import { phaseLabels } from '../../phases';
 import { PhaseChip } from '../PhaseChip';
 
@@ -13,6 +15,23 @@ export interface DeploymentsTableProps {
   rolloutLink: (entityRef: string) => string;
   title?: string;
   loading?: boolean;
+}
+
+/** The health gate's failure: the reason in full on hover and for screen readers. */
+function GateFailureChip({ failure }: { failure: GateFailureMemo }) {
+  const when = new Date(failure.at).toLocaleString();
+  return (
+    <Tooltip title={`${when}: ${failure.reason}`}>
+      <Chip
+        size="small"
+        variant="outlined"
+        color="secondary"
+        label="health gate failed"
+        aria-label={`health gate failed at ${when}: ${failure.reason}`}
+        data-testid="gate-failed"
+      />
+    </Tooltip>
+  );
 }
 
 /** One row per family: owner, current version, phase, live percentage, queue; sortable on each. */
@@ -59,8 +78,12 @@ export function DeploymentsTable({ rows, rolloutLink, title = 'Deployments', loa
         (a.latest?.phase ? phaseLabels[a.latest.phase] : '').localeCompare(
           b.latest?.phase ? phaseLabels[b.latest.phase] : '',
         ),
-      render: row =>
-        row.latest?.phase ? <PhaseChip phase={row.latest.phase} /> : row.latest?.status ?? 'never deployed',
+      render: row => (
+        <Box display="flex" flexWrap="wrap" alignItems="center" style={{ gap: 4 }}>
+          {row.latest?.phase ? <PhaseChip phase={row.latest.phase} /> : row.latest?.status ?? 'never deployed'}
+          {row.latest?.gateFailure && <GateFailureChip failure={row.latest.gateFailure} />}
+        </Box>
+      ),
     },
     {
       title: 'Live %',
