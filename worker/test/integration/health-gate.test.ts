@@ -102,7 +102,7 @@ describe('the health gate', () => {
       at: aborted.gate!.evaluations.at(-1)!.at,
       reason: expect.stringMatching(/^2 of 10 workflows on \S+ failed/),
     });
-    h.recordHistory('deployment-gate-aborted', workflowIds.deployment(family, v2));
+    h.recordHistory('deployment-gate-failure-memo', workflowIds.deployment(family, v2));
     h.recordHistory('rollout-gate-failed', workflowIds.rollout(family, v2));
     const last = aborted.gate!.evaluations.at(-1)!;
     expect(last).toMatchObject({ passed: false, trigger: 'before step', started: 10, failed: 2, workflowTaskFailures: 0 });
