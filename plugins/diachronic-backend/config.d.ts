@@ -37,6 +37,8 @@ export interface Config {
        * this long, in milliseconds, is shown as stuck in the API and the Rollout tab. Default 120000.
        */
       stuckAfterMs?: number;
+      /** Temporal's web UI (e.g. `http://localhost:8233`): the Rollout tab links workflows there. Optional. */
+      uiUrl?: string;
     };
     /**
      * Unleash, where every version's flag lives. The backend only reads the flags, as Unleash serves them to
@@ -71,6 +73,8 @@ export interface Config {
       drainGuardMs?: number;
       /** How often a nonmigratory cleanup polls the old queue, ms. Default: the worker's (5 min). */
       cleanupPollMs?: number;
+      /** A workflow told to migrate this long ago, in ms, that still runs on the old queue is a straggler. Default 600000. */
+      stragglerAfterMs?: number;
       /**
        * The health gate every deployment is guarded by (a request may change any field). On by default,
        * with the defaults below; `enabled: false` turns it off.

@@ -45,6 +45,8 @@ export const deploymentOptionsSchema = z.strictObject({
   drainGuardMs: milliseconds(0, HOUR_MS, 'an hour').optional(),
   /** How often a nonmigratory cleanup polls the old queue. */
   cleanupPollMs: milliseconds(100, DAY_MS, 'a day').optional(),
+  /** A workflow told to migrate this long ago that still runs on the old queue is a straggler. */
+  stragglerAfterMs: milliseconds(1000, 7 * DAY_MS, 'a week').optional(),
   /** Watches the new version's health while rolling out and migrating; absent or disabled: no gate. */
   gate: healthGateSchema.optional(),
 });

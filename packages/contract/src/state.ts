@@ -45,7 +45,38 @@ export interface MigrationState {
   stage: 'sweeping' | 'draining' | 'retiring';
   /** Held by a failed health gate (policy `pause`): no sweeps until an operator resumes. Set by the deployment. */
   held?: boolean;
+  /** The latest look for stragglers; absent until the first told workflow is `stragglerAfterMs` old. */
+  stragglers?: StragglerReport;
 }
+
+/** Workflows told to migrate longer ago than the threshold that still run on the old queue. */
+export interface StragglerReport {
+  /** ISO time of the look. */
+  checkedAt: string;
+  /** Told more than this long ago. */
+  olderThanMs: number;
+  /** How the look was made, or why it could not be. */
+  method: 'acknowledged sample' | 'not checked: the namespace lacks DiachronicMigrationRequested';
+  /** Workflows still running on the old queue that acknowledged the migrate signal (a count). */
+  toldStillRunning: number;
+  /** Of those, how many were asked (the sample) and how many did not answer. */
+  sampled: number;
+  unanswered: number;
+  /** The stragglers found in the sample, told longest ago first (at most STRAGGLERS_SHOWN). */
+  stragglers: Straggler[];
+}
+
+export interface Straggler {
+  workflowId: string;
+  runId: string;
+  /** When it was told (ISO, from its own status query). */
+  toldAt: string;
+  /** Why it has not moved: its "not now" reasons, `handlers still running`, `not at a safe point`. */
+  blockedBy: string[];
+}
+
+/** Stragglers a report names at most. */
+export const STRAGGLERS_SHOWN = 10;
 
 /** A workflow of a deployment that keeps failing its workflow task (found by the backend, not the workflow). */
 export interface StuckWorkflow {

@@ -23,6 +23,8 @@ export const migrateSignal = defineSignal<[MigrateSignal]>(MIGRATE_SIGNAL_NAME);
 export interface MigrationStatus {
   /** The target the workflow will move to (the latest one signaled), or null. */
   requested: MigrateSignal | null;
+  /** When that target was first signaled, epoch milliseconds (workflow time); absent from older releases. */
+  requestedAt?: number | null;
   /** A migration is requested and the workflow has not moved yet. */
   waiting: boolean;
   /** While waiting: the "not now" reasons in force, and the two pseudo-reasons below. */

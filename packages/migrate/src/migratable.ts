@@ -75,6 +75,7 @@ export function migratable<S>(options: MigratableOptions<S>): Migration {
   );
   const holds: Array<{ reason: string }> = [];
   let requested: MigrateSignal | null = null;
+  let requestedAt: number | null = null;
   let moving: Promise<never> | undefined;
   let moved = false;
   let atSafePoint = 0;
@@ -93,6 +94,7 @@ export function migratable<S>(options: MigratableOptions<S>): Migration {
     acknowledgeMigration(signal);
     if (requested?.taskQueue === signal.taskQueue && requested.versionId === signal.versionId) return;
     requested = { taskQueue: signal.taskQueue, versionId: signal.versionId };
+    requestedAt = Date.now();
   });
 
   const status = (): MigrationStatus => {
@@ -100,7 +102,7 @@ export function migratable<S>(options: MigratableOptions<S>): Migration {
     const blockedBy = waiting ? holds.map(held => held.reason) : [];
     if (waiting && !allHandlersFinished()) blockedBy.push(BLOCKED_BY_HANDLERS);
     if (waiting && holds.length === 0 && atSafePoint === 0) blockedBy.push(BLOCKED_BY_BUSY);
-    return { requested, waiting, blockedBy };
+    return { requested, requestedAt, waiting, blockedBy };
   };
   setHandler(migrationStatusQuery, status);
 

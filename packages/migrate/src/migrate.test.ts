@@ -157,13 +157,16 @@ describe('migratable', () => {
     const probe = await startProbe({ owner: 'bob' });
     await probe.handle.signal(probeCommand, { kind: 'hold' });
     await eventually('the hold', async () => (await probe.state()).held);
+    const signaledAt = Date.now();
     await probe.firstRun.signal(migrateSignal, targets.v2);
 
     const status = await eventually('waiting', async () => {
       const current = await probe.status();
       return current.waiting && current;
     });
-    expect(status).toEqual({ requested: targets.v2, waiting: true, blockedBy: [HOLD_REASON] });
+    expect(status).toEqual({ requested: targets.v2, requestedAt: expect.any(Number), waiting: true, blockedBy: [HOLD_REASON] });
+    // When it was told, by workflow time (the server's clock, this machine's too).
+    expect(Math.abs(status.requestedAt! - signaledAt)).toBeLessThan(5000);
     // The status shows the signal was handled, and the run stayed where it was.
     const whileHeld = await probe.firstRun.describe();
     expect(whileHeld.status.name).toBe('RUNNING');
@@ -175,7 +178,7 @@ describe('migratable', () => {
     // Workflow time is constant within a workflow task: it moved in the task that ended the section.
     expect(migrated.upgradedFrom?.migratedAt).toBe(migrated.held!.releasedAt);
     expect(await tasksUntilMoved(probe.firstRun, probeCommand.name)).toBe(1);
-    expect(await probe.status()).toEqual({ requested: null, waiting: false, blockedBy: [] });
+    expect(await probe.status()).toEqual({ requested: null, requestedAt: null, waiting: false, blockedBy: [] });
   });
 
   it('ignores a repeated migrate signal: one continue-as-new, the same state', async () => {
@@ -186,6 +189,7 @@ describe('migratable', () => {
     await probe.firstRun.signal(migrateSignal, targets.v2);
     expect(await waitingStatus(probe)).toEqual({
       requested: targets.v2,
+      requestedAt: expect.any(Number),
       waiting: true,
       blockedBy: [HOLD_REASON],
     });
@@ -195,7 +199,7 @@ describe('migratable', () => {
     const after = asV2(await runsOf(probe.state, 2));
     // A late copy reaching the new run names the queue it already runs on: nothing to do.
     await probe.handle.signal(migrateSignal, targets.v2);
-    expect(await probe.status()).toEqual({ requested: null, waiting: false, blockedBy: [] });
+    expect(await probe.status()).toEqual({ requested: null, requestedAt: null, waiting: false, blockedBy: [] });
 
     const { owner, held, ...unchanged } = before;
     expect(after).toEqual({
@@ -234,6 +238,7 @@ describe('migratable', () => {
     await probe.firstRun.signal(migrateSignal, targets.v2);
     expect(await waitingStatus(probe)).toEqual({
       requested: targets.v2,
+      requestedAt: expect.any(Number),
       waiting: true,
       blockedBy: [BLOCKED_BY_BUSY],
     });
@@ -253,7 +258,7 @@ describe('migratable', () => {
     const update = await probe.handle.startUpdate(slowUpdate, { waitForStage: WorkflowUpdateStage.ACCEPTED });
     await probe.firstRun.signal(migrateSignal, targets.v2);
     const waiting = await waitingStatus(probe);
-    expect(waiting).toEqual({ requested: targets.v2, waiting: true, blockedBy: [BLOCKED_BY_HANDLERS] });
+    expect(waiting).toEqual({ requested: targets.v2, requestedAt: expect.any(Number), waiting: true, blockedBy: [BLOCKED_BY_HANDLERS] });
     // Still there a while later: only the handler's end lets it move.
     await new Promise(resolve => setTimeout(resolve, 1000));
     expect(await probe.status()).toEqual(waiting);

@@ -23,4 +23,13 @@ describe('readDiachronicConfig', () => {
       'Invalid config: diachronic.deploymentDefaults.gate.webhook.url: must be an http(s) URL',
     );
   });
+
+  it("takes Temporal's web UI for links, and fails at start on one that is not an http(s) URL", () => {
+    const withUi = (uiUrl: string) => new ConfigReader({ diachronic: { ...base.diachronic, temporal: { uiUrl } } } as never);
+    expect(readDiachronicConfig(withUi('http://localhost:8233/')).temporal.uiUrl).toBe('http://localhost:8233');
+    expect(readDiachronicConfig(new ConfigReader(base)).temporal.uiUrl).toBeUndefined();
+    expect(() => readDiachronicConfig(withUi('localhost:8233'))).toThrow(
+      'diachronic.temporal.uiUrl: must be an http or https URL, got "localhost:8233"',
+    );
+  });
 });

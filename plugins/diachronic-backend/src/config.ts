@@ -12,6 +12,8 @@ export interface DiachronicConfig {
     tls?: { cert?: string; key?: string; ca?: string; serverName?: string };
     /** How long a query, control or deployment request may wait for the Diachronic worker before failing with 503. */
     workerTimeoutMs: number;
+    /** Temporal's web UI, for links to workflows (e.g. `http://localhost:8233`). */
+    uiUrl?: string;
     /** A deployment's workflow failing its workflow tasks this long is reported as stuck. */
     stuckAfterMs: number;
   };
@@ -19,7 +21,10 @@ export interface DiachronicConfig {
   unleash: { url: string; clientToken: string };
   github: { webhookSecret?: string; environments?: string[] };
   /** Options every deployment gets unless its request says otherwise. */
-  deploymentDefaults: Pick<DeploymentOptions, 'migratory' | 'sweepIntervalMs' | 'drainGuardMs' | 'cleanupPollMs'> & {
+  deploymentDefaults: Pick<
+    DeploymentOptions,
+    'migratory' | 'sweepIntervalMs' | 'drainGuardMs' | 'cleanupPollMs' | 'stragglerAfterMs'
+  > & {
     /** The health gate every deployment gets (its request may change fields): on, with its defaults, unless configured off. */
     gate: HealthGate;
   };
@@ -34,6 +39,21 @@ function readGate(root: Config): HealthGate {
   const parsed = healthGateSchema.safeParse(value);
   if (!parsed.success) throw new Error(`Invalid config: ${describeIssues(parsed.error, GATE_KEY)}`);
   return parsed.data;
+}
+
+/** An http(s) URL without a trailing slash; a bad one fails the backend's start naming the key. */
+function readUiUrl(text: string | undefined): string | undefined {
+  if (!text) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new Error(`diachronic.temporal.uiUrl: must be an http or https URL, got ${JSON.stringify(text)}`);
+  }
+  return url.href.replace(/\/+$/, '');
 }
 
 export function readDiachronicConfig(root: Config): DiachronicConfig {
@@ -57,6 +77,7 @@ export function readDiachronicConfig(root: Config): DiachronicConfig {
       },
       workerTimeoutMs: temporal?.getOptionalNumber('workerTimeoutMs') ?? 10_000,
       stuckAfterMs: temporal?.getOptionalNumber('stuckAfterMs') ?? 120_000,
+      uiUrl: readUiUrl(temporal?.getOptionalString('uiUrl')),
     },
     unleash: {
       url: unleash.getString('url'),
@@ -71,6 +92,7 @@ export function readDiachronicConfig(root: Config): DiachronicConfig {
       sweepIntervalMs: defaults?.getOptionalNumber('sweepIntervalMs'),
       drainGuardMs: defaults?.getOptionalNumber('drainGuardMs'),
       cleanupPollMs: defaults?.getOptionalNumber('cleanupPollMs'),
+      stragglerAfterMs: defaults?.getOptionalNumber('stragglerAfterMs'),
       gate: readGate(root),
     },
   };

@@ -1,4 +1,4 @@
-import { diachronicApiPath, diachronicApiPaths, diachronicRoutes } from './paths';
+import { diachronicApiPath, diachronicApiPaths, diachronicRoutes, temporalWorkflowUrl } from './paths';
 
 describe('API paths', () => {
   const entity = { kind: 'Component', namespace: 'team a', name: 'orders/api' };
@@ -22,6 +22,14 @@ describe('API paths', () => {
     expect(diachronicApiPaths.deployments()).toBe('/deployments');
     expect(diachronicApiPaths.deployments({ phase: ['dark', 'rolling_out'], q: 'ord er', limit: 20, cursor: 'c' })).toBe(
       '/deployments?phase=dark%2Crolling_out&q=ord+er&limit=20&cursor=c',
+    );
+  });
+});
+
+describe('temporalWorkflowUrl', () => {
+  it("links a run's history in Temporal's web UI, encoding the workflow id", () => {
+    expect(temporalWorkflowUrl('http://localhost:8233/namespaces/default', 'order/881 a', 'r-1')).toBe(
+      'http://localhost:8233/namespaces/default/workflows/order%2F881%20a/r-1/history',
     );
   });
 });

@@ -74,3 +74,8 @@ export const diachronicApiPaths = {
   startDeployment: (entity: EntityRouteRef) => diachronicApiPath(diachronicRoutes.startDeployment, entityParams(entity)),
   githubWebhook: () => diachronicRoutes.githubWebhook,
 };
+
+/** A workflow run's page in Temporal's web UI, from the namespace's page there (`FamilyView.temporalUiUrl`). */
+export function temporalWorkflowUrl(namespaceUiUrl: string, workflowId: string, runId: string): string {
+  return `${namespaceUiUrl}/workflows/${encodeURIComponent(workflowId)}/${encodeURIComponent(runId)}/history`;
+}

@@ -111,6 +111,8 @@ export interface FamilyView {
   cancelled: NonNullable<FamilyState['cancelled']>;
   /** Recent deployments, newest first. */
   history: DeploymentHistoryEntry[];
+  /** The namespace's page in Temporal's web UI, when the backend is configured with it (`temporalWorkflowUrl`). */
+  temporalUiUrl?: string;
 }
 
 export interface EntityFamiliesResponse {

@@ -14,9 +14,9 @@ import { Context } from '@temporalio/activity';
 import { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { Router } from '@diachronic/routing';
-import { VersionRef } from '@diachronic/contract';
+import { cutText, STRAGGLERS_SHOWN, Straggler, StragglerReport, VersionRef } from '@diachronic/contract';
 import { searchAttributes } from '@diachronic/contract/temporal';
-import { MIGRATE_SIGNAL_NAME, MigrateSignal } from '@diachronic/migrate';
+import { MIGRATE_SIGNAL_NAME, MigrateSignal, migrationStatusQuery } from '@diachronic/migrate';
 import type { VersionFlags } from '../unleash/version-flags';
 
 export interface SweepActivityDeps {
@@ -29,7 +29,21 @@ export interface SweepActivityDeps {
   routerLagMs?: number;
   /** Workflows per visibility page. */
   pageSize?: number;
+  /** Told workflows a look for stragglers asks (one status query each). */
+  stragglerSample?: number;
 }
+
+export interface StragglerInput {
+  oldVersion: VersionRef;
+  newVersion: VersionRef;
+  olderThanMs: number;
+}
+
+/** How long a look for stragglers waits for one workflow's status query (its worker answers it). */
+const STATUS_QUERY_TIMEOUT_MS = 5000;
+const STRAGGLER_QUERY_CONCURRENCY = 8;
+/** Characters of one blocked-by reason a report carries. */
+const BLOCKED_BY_CHARS = 200;
 
 export interface SweepInput {
   oldVersion: VersionRef;
@@ -81,6 +95,7 @@ export function createSweepActivities({
   signalConcurrency = 32,
   routerLagMs = 15_000,
   pageSize = 1000,
+  stragglerSample = 50,
 }: SweepActivityDeps) {
   const namespace = temporal.options.namespace;
   let acknowledgementSupported = false;
@@ -198,8 +213,67 @@ export function createSweepActivities({
     return { told: acknowledged + toldNow, sent, running, newLivePercent, visibilityCalls };
   }
 
+  /**
+   * Workflows told to migrate at least `olderThanMs` ago that still run on the old queue. Told ones are
+   * those that acknowledged (`DiachronicMigrationRequested` = the new version); a sample of them (the
+   * first `stragglerSample` that visibility lists) is asked the migration status query, which says when
+   * each was told and what holds it. Cost: one count, one list, the sample's queries.
+   */
+  async function findStragglers({ oldVersion, newVersion, olderThanMs }: StragglerInput): Promise<StragglerReport> {
+    const checkedAt = new Date();
+    const report: StragglerReport = {
+      checkedAt: checkedAt.toISOString(),
+      olderThanMs,
+      method: 'acknowledged sample',
+      toldStillRunning: 0,
+      sampled: 0,
+      unanswered: 0,
+      stragglers: [],
+    };
+    if (!(await supportsAcknowledgement())) {
+      return { ...report, method: 'not checked: the namespace lacks DiachronicMigrationRequested' };
+    }
+    const told = `${onQueue(oldVersion.taskQueue)} AND ${RUNNING} AND ${requestedKey} = ${JSON.stringify(newVersion.versionId)}`;
+    report.toldStillRunning = await count(told);
+    if (report.toldStillRunning === 0) return report;
+    const { executions } = await temporal.workflowService.listWorkflowExecutions({ namespace, query: told, pageSize: stragglerSample });
+    const sample = (executions ?? []).slice(0, stragglerSample).map(execution => execution.execution!);
+    report.sampled = sample.length;
+
+    const found: Straggler[] = [];
+    let next = 0;
+    const asker = async () => {
+      while (next < sample.length) {
+        const { workflowId, runId } = sample[next++];
+        const status = await temporal
+          .withDeadline(Date.now() + STATUS_QUERY_TIMEOUT_MS, () =>
+            temporal.workflow.getHandle(workflowId!, runId!).query(migrationStatusQuery),
+          )
+          .catch(() => undefined);
+        if (!status) {
+          report.unanswered += 1;
+          continue;
+        }
+        const requestedAt = status.requestedAt;
+        if (!status.waiting || typeof requestedAt !== 'number' || checkedAt.getTime() - requestedAt < olderThanMs) continue;
+        found.push({
+          workflowId: workflowId!,
+          runId: runId!,
+          toldAt: new Date(requestedAt).toISOString(),
+          blockedBy: status.blockedBy.slice(0, 5).map(reason => cutText(String(reason), BLOCKED_BY_CHARS)),
+        });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(STRAGGLER_QUERY_CONCURRENCY, sample.length) }, asker));
+    report.stragglers = found
+      .sort((a, b) => a.toldAt.localeCompare(b.toldAt) || a.workflowId.localeCompare(b.workflowId))
+      .slice(0, STRAGGLERS_SHOWN);
+    return report;
+  }
+
   return {
     sweepOldQueue,
+    findStragglers,
 
     /**
      * The sweep as the migration workflow's first releases scheduled it (with the ids it remembered). A

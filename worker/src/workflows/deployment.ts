@@ -409,6 +409,7 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
               parentWorkflowId: selfId,
               sweepIntervalMs: options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS,
               drainGuardMs,
+              ...(options.stragglerAfterMs !== undefined && { stragglerAfterMs: options.stragglerAfterMs }),
             },
           ],
           workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,

@@ -1,7 +1,7 @@
 import { condition, continueAsNew, getExternalWorkflowHandle, patched, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
-import type { MigrationState, VersionRef } from '@diachronic/contract';
+import type { MigrationState, StragglerReport, VersionRef } from '@diachronic/contract';
 import { migrationHoldSignal, migrationProgressSignal, sweepNowSignal } from './messages';
-import { isVersionInUse, retireActivities, sweepActivities, visibilityActivities } from './proxies';
+import { isVersionInUse, retireActivities, stragglerActivities, sweepActivities, visibilityActivities } from './proxies';
 import { failOnCodeError } from './failures';
 
 export interface MigrationInput {
@@ -10,6 +10,10 @@ export interface MigrationInput {
   parentWorkflowId: string;
   sweepIntervalMs: number;
   drainGuardMs: number;
+  /** A workflow told this long ago that still runs on the old queue is a straggler (default 10 min). */
+  stragglerAfterMs?: number;
+  /** When the first workflow was told (epoch ms, workflow time): carried across continue-as-new. */
+  firstToldAt?: number;
   /** Carried by runs of the first releases, which remembered whom they told; new runs count from visibility. */
   remembered?: string[];
   signaledTotal?: number;
@@ -18,6 +22,10 @@ export interface MigrationInput {
 // Sweeps that keep no list of whom they told (each counts the told from visibility): histories recorded
 // before replay the list-carrying sweep.
 const SWEEP_WITHOUT_IDS_PATCH = 'diachronic-sweep-without-ids';
+// Looks for stragglers after the sweeps: histories recorded before have none.
+const STRAGGLERS_PATCH = 'diachronic-stragglers';
+
+export const DEFAULT_STRAGGLER_AFTER_MS = 10 * 60_000;
 
 export interface MigrationResult {
   signaled: number;
@@ -38,6 +46,9 @@ async function migration(input: MigrationInput): Promise<MigrationResult> {
   const parent = getExternalWorkflowHandle(input.parentWorkflowId);
   let remembered = input.remembered ?? [];
   let signaledTotal = input.signaledTotal ?? 0;
+  let firstToldAt = input.firstToldAt;
+  const stragglerAfterMs = input.stragglerAfterMs ?? DEFAULT_STRAGGLER_AFTER_MS;
+  let stragglers: StragglerReport | undefined;
   const wake = { sweepNow: false, held: false };
   setHandler(sweepNowSignal, () => {
     wake.sweepNow = true;
@@ -61,11 +72,31 @@ async function migration(input: MigrationInput): Promise<MigrationResult> {
     return sweep;
   };
 
+  /** Once the first told workflow is stragglerAfterMs old, after each sweep while any still run there. */
+  const lookForStragglers = async (running: number) => {
+    if (signaledTotal > 0) firstToldAt ??= Date.now();
+    if (running === 0) stragglers = undefined;
+    if (running === 0 || firstToldAt === undefined || Date.now() - firstToldAt < stragglerAfterMs) return;
+    if (!patched(STRAGGLERS_PATCH)) return;
+    try {
+      stragglers = await stragglerActivities.findStragglers({ oldVersion, newVersion, olderThanMs: stragglerAfterMs });
+    } catch {
+      // Information only: the previous report stands until the next sweep looks again.
+    }
+  };
+
   for (;;) {
     // Held by a failed health gate: nobody more is told until an operator resumes.
     if (wake.held) await condition(() => !wake.held);
     const sweep = await sweepOnce();
-    await report({ signaled: signaledTotal, remaining: sweep.running, lastSweepAt: new Date().toISOString(), stage: 'sweeping' });
+    await lookForStragglers(sweep.running);
+    await report({
+      signaled: signaledTotal,
+      remaining: sweep.running,
+      lastSweepAt: new Date().toISOString(),
+      stage: 'sweeping',
+      ...(stragglers && { stragglers }),
+    });
 
     if (sweep.running === 0 && sweep.newLivePercent === 100) {
       await report({ signaled: signaledTotal, remaining: 0, lastSweepAt: new Date().toISOString(), stage: 'draining' });
@@ -85,7 +116,12 @@ async function migration(input: MigrationInput): Promise<MigrationResult> {
     }
 
     if (workflowInfo().continueAsNewSuggested) {
-      await continueAsNew<typeof diachronicMigration>({ ...input, remembered: remembered.length > 0 ? remembered : undefined, signaledTotal });
+      await continueAsNew<typeof diachronicMigration>({
+        ...input,
+        remembered: remembered.length > 0 ? remembered : undefined,
+        signaledTotal,
+        ...(firstToldAt !== undefined && { firstToldAt }),
+      });
     }
     await condition(() => wake.sweepNow, input.sweepIntervalMs);
     wake.sweepNow = false;

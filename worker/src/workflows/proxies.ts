@@ -46,3 +46,9 @@ export const stopActivities = proxyActivities<Pick<Activities, 'stopWorkflows'>>
   heartbeatTimeout: '10 seconds',
   retry: retryUntilBack,
 });
+
+/** A look for stragglers is information only: a failed one is skipped until the next sweep. */
+export const stragglerActivities = proxyActivities<Pick<Activities, 'findStragglers'>>({
+  startToCloseTimeout: '2 minutes',
+  retry: { ...retryUntilBack, maximumAttempts: 2 },
+});

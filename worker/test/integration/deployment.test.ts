@@ -8,7 +8,8 @@ import {
   promoteUpdate,
   resumeUpdate,
 } from '@diachronic/contract/temporal';
-import { finishSignal, sleeper, sleeperStateQuery } from '../fixtures/workflows';
+import { finishSignal, holding, releaseSignal, sleeper, sleeperStateQuery } from '../fixtures/workflows';
+import { HOLDING_REASON } from '../fixtures/holding';
 import { Harness, expectRefused, fastOptions, startHarness, uniqueFamily, uniqueVersionId, waitFor } from '../harness';
 
 jest.setTimeout(120_000);
@@ -70,6 +71,41 @@ describe('deployments against real Temporal, Unleash and kube-apiserver', () => 
     h.recordHistory('deployment-migratory', workflowIds.deployment(family, v2));
     h.recordHistory('rollout-completed', workflowIds.rollout(family, v2));
     h.recordHistory('migration-told-from-visibility', workflowIds.migration(family, v2));
+  });
+
+  it('names the stragglers: workflows told long enough ago that still run on the old queue, with why, oldest first', async () => {
+    const family = uniqueFamily();
+    const v1 = await h.deployInitial(family);
+    const taskQueue = versionTaskQueue(family, v1);
+    const holders = [];
+    for (const i of [1, 2]) {
+      holders.push(await h.client.workflow.start(holding, { taskQueue, workflowId: `${family}/holding-${i}` }));
+    }
+    const movers = await h.startSleepers(family, v1, 2);
+    const v2 = uniqueVersionId();
+    await h.startVersionWorker(family, v2);
+    await h.deploy(h.request(family, v2, fastOptions({ schedule: [{ percent: 100, pauseMs: 0 }], stragglerAfterMs: 1000 })));
+
+    const found = await waitFor('the stragglers', async () => {
+      const report = (await h.state(family, v2)).migration?.stragglers;
+      return report && report.stragglers.length === 2 ? report : undefined;
+    });
+    expect(found).toMatchObject({ method: 'acknowledged sample', olderThanMs: 1000, toldStillRunning: 2, sampled: 2, unanswered: 0 });
+    expect(found.stragglers.map(straggler => straggler.workflowId).sort()).toEqual(holders.map(handle => handle.workflowId).sort());
+    for (const straggler of found.stragglers) {
+      expect(straggler.blockedBy).toEqual([HOLDING_REASON]);
+      expect(Date.parse(found.checkedAt) - Date.parse(straggler.toldAt)).toBeGreaterThanOrEqual(1000);
+    }
+    expect(found.stragglers.map(straggler => straggler.toldAt)).toEqual(found.stragglers.map(straggler => straggler.toldAt).sort());
+
+    // Released, they move: the migration completes and nothing lags any more.
+    await Promise.all(holders.map(handle => handle.signal(releaseSignal)));
+    const done = await h.waitForPhase(family, v2, ['completed'], 90_000);
+    expect(done.migration?.stragglers).toBeUndefined();
+    expect(done.migration).toMatchObject({ signaled: 4, remaining: 0 });
+    await h.finish(movers);
+    await Promise.all(holders.map(handle => h.client.workflow.getHandle(handle.workflowId).terminate('test done').catch(() => undefined)));
+    h.recordHistory('migration-stragglers', workflowIds.migration(family, v2));
   });
 
   it('waits in dark until promoted, refusing other controls with a reason', async () => {

@@ -117,6 +117,7 @@ export class FamilyViewService {
       queue: live.queue,
       cancelled: live.cancelled,
       history,
+      ...(temporal.namespaceUiUrl && { temporalUiUrl: temporal.namespaceUiUrl }),
     };
   }
 }

@@ -7,6 +7,8 @@ export interface TemporalAccess {
   taskQueue: string;
   /** How long a workflow must have failed its workflow tasks to be reported as stuck. */
   stuckAfterMs: number;
+  /** The namespace's page in Temporal's web UI, when configured. */
+  namespaceUiUrl?: string;
   /** Runs a call that waits for the Diachronic worker (query, update) with the configured deadline. */
   withWorkerDeadline<T>(fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -39,6 +41,9 @@ export function createTemporalAccess(config: DiachronicConfig): TemporalAccess {
     client,
     taskQueue: config.temporal.taskQueue,
     stuckAfterMs: config.temporal.stuckAfterMs,
+    ...(config.temporal.uiUrl && {
+      namespaceUiUrl: `${config.temporal.uiUrl}/namespaces/${encodeURIComponent(config.temporal.namespace)}`,
+    }),
     withWorkerDeadline: fn => connection.withDeadline(Date.now() + config.temporal.workerTimeoutMs, fn),
     close: () => connection.close(),
   };

@@ -1,6 +1,6 @@
 import { renderInTestApp } from '@backstage/test-utils';
-import { screen } from '@testing-library/react';
-import type { GateEvaluation, GateState } from '@diachronic/backstage-plugin-diachronic-common';
+import { screen, within } from '@testing-library/react';
+import type { GateEvaluation, GateState, StragglerReport } from '@diachronic/backstage-plugin-diachronic-common';
 import { deploymentIn } from '../../__testUtils__/fixtures';
 import { DeploymentProgress } from './DeploymentProgress';
 
@@ -32,6 +32,53 @@ describe('DeploymentProgress', () => {
   it('shows migration progress against the old queue', async () => {
     await renderInTestApp(<DeploymentProgress deployment={deploymentIn('migrating')} />);
     expect(screen.getByTestId('migration')).toHaveTextContent('120 signaled · 45 still on the old queue order@1111111');
+  });
+
+  describe('stragglers', () => {
+    const report: StragglerReport = {
+      checkedAt: '2026-11-26T10:30:00.000Z',
+      olderThanMs: 600_000,
+      method: 'acknowledged sample',
+      toldStillRunning: 80,
+      sampled: 50,
+      unanswered: 1,
+      stragglers: [
+        { workflowId: 'order/881', runId: 'run-a', toldAt: '2026-11-26T10:02:00.000Z', blockedBy: ['charging the card'] },
+        { workflowId: 'order/903', runId: 'run-b', toldAt: '2026-11-26T10:05:00.000Z', blockedBy: [] },
+      ],
+    };
+    const migrating = (stragglers: StragglerReport) => {
+      const deployment = deploymentIn('migrating');
+      deployment.migration = { ...deployment.migration!, stragglers };
+      return deployment;
+    };
+
+    it('lists them oldest first with why each has not moved, linked to the Temporal UI', async () => {
+      await renderInTestApp(
+        <DeploymentProgress deployment={migrating(report)} temporalUiUrl="http://temporal.example/namespaces/default" />,
+      );
+      const section = screen.getByTestId('stragglers');
+      expect(section).toHaveTextContent('Stragglers: told over 10 min ago and still on the old queue (50 of 80 told and still running asked) · 1 did not answer');
+      const items = within(screen.getByRole('list', { name: 'stragglers' })).getAllByRole('listitem');
+      expect(items.map(item => item.textContent)).toEqual([
+        expect.stringMatching(/^order\/881told .* · charging the card$/),
+        expect.stringMatching(/^order\/903told .* · no reason given$/),
+      ]);
+      expect(screen.getByRole('link', { name: 'order/881' })).toHaveAttribute(
+        'href',
+        'http://temporal.example/namespaces/default/workflows/order%2F881/run-a/history',
+      );
+    });
+
+    it('says when there are none, and when the namespace cannot tell who was told', async () => {
+      const { unmount } = await renderInTestApp(<DeploymentProgress deployment={migrating({ ...report, stragglers: [], sampled: 80, unanswered: 0 })} />);
+      expect(screen.getByTestId('stragglers')).toHaveTextContent('No stragglers: none told over 10 min ago still runs on the old queue');
+      unmount();
+      await renderInTestApp(
+        <DeploymentProgress deployment={migrating({ ...report, method: 'not checked: the namespace lacks DiachronicMigrationRequested', stragglers: [] })} />,
+      );
+      expect(screen.getByTestId('stragglers')).toHaveTextContent('Stragglers not checked: the namespace lacks DiachronicMigrationRequested');
+    });
   });
 
   it('shows why an overridden or aborted deployment stopped', async () => {

@@ -1,4 +1,5 @@
 import Box from '@material-ui/core/Box';
+import Link from '@material-ui/core/Link';
 import LinearProgress from '@material-ui/core/LinearProgress';
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
@@ -7,7 +8,14 @@ import Step from '@material-ui/core/Step';
 import StepLabel from '@material-ui/core/StepLabel';
 import Stepper from '@material-ui/core/Stepper';
 import Typography from '@material-ui/core/Typography';
-import { DeploymentState, GateEvaluation, VersionRef, isTerminalPhase } from '@diachronic/backstage-plugin-diachronic-common';
+import {
+  DeploymentState,
+  GateEvaluation,
+  StragglerReport,
+  VersionRef,
+  isTerminalPhase,
+  temporalWorkflowUrl,
+} from '@diachronic/backstage-plugin-diachronic-common';
 import { formatFromNow, formatTime } from '../../format';
 import { PhaseChip } from '../PhaseChip';
 
@@ -44,7 +52,54 @@ function StepTimeline({ deployment }: { deployment: DeploymentState }) {
   );
 }
 
-function MigrationSummary({ deployment }: { deployment: DeploymentState }) {
+/** Workflows told to migrate long ago that still run on the old queue, told longest ago first, with why. */
+function Stragglers({ report, temporalUiUrl }: { report: StragglerReport; temporalUiUrl?: string }) {
+  const minutes = Math.round(report.olderThanMs / 60_000);
+  const threshold = minutes >= 1 ? `${minutes} min` : `${Math.round(report.olderThanMs / 1000)} s`;
+  if (report.method !== 'acknowledged sample') {
+    return (
+      <Typography variant="caption" color="textSecondary" display="block" data-testid="stragglers">
+        Stragglers {report.method}
+      </Typography>
+    );
+  }
+  const sampleText =
+    report.sampled < report.toldStillRunning ? ` (${report.sampled} of ${report.toldStillRunning} told and still running asked)` : '';
+  const unanswered = report.unanswered > 0 ? ` · ${report.unanswered} did not answer` : '';
+  return (
+    <Box mt={1} data-testid="stragglers">
+      <Typography variant="body2" color={report.stragglers.length > 0 ? 'error' : 'textSecondary'}>
+        {report.stragglers.length === 0
+          ? `No stragglers: none told over ${threshold} ago still runs on the old queue${sampleText}${unanswered}`
+          : `Stragglers: told over ${threshold} ago and still on the old queue${sampleText}${unanswered} · checked ${formatTime(report.checkedAt)}`}
+      </Typography>
+      {report.stragglers.length > 0 && (
+        <List dense aria-label="stragglers" disablePadding>
+          {report.stragglers.map(straggler => (
+            <ListItem key={straggler.runId} disableGutters>
+              <ListItemText
+                primaryTypographyProps={{ variant: 'body2' }}
+                secondaryTypographyProps={{ variant: 'caption' }}
+                primary={
+                  temporalUiUrl ? (
+                    <Link href={temporalWorkflowUrl(temporalUiUrl, straggler.workflowId, straggler.runId)} target="_blank" rel="noopener">
+                      {straggler.workflowId}
+                    </Link>
+                  ) : (
+                    straggler.workflowId
+                  )
+                }
+                secondary={`told ${formatTime(straggler.toldAt)} · ${straggler.blockedBy.length > 0 ? straggler.blockedBy.join('; ') : 'no reason given'}`}
+              />
+            </ListItem>
+          ))}
+        </List>
+      )}
+    </Box>
+  );
+}
+
+function MigrationSummary({ deployment, temporalUiUrl }: { deployment: DeploymentState; temporalUiUrl?: string }) {
   const { migration, previous } = deployment;
   if (!migration) return null;
   const stage = {
@@ -62,6 +117,7 @@ function MigrationSummary({ deployment }: { deployment: DeploymentState }) {
         {previous ? ` ${previous.taskQueue}` : ''}
         {migration.lastSweepAt && ` · last sweep ${formatTime(migration.lastSweepAt)}`}
       </Typography>
+      {migration.stragglers && <Stragglers report={migration.stragglers} temporalUiUrl={temporalUiUrl} />}
     </Box>
   );
 }
@@ -119,7 +175,7 @@ function HealthGateSummary({ deployment }: { deployment: DeploymentState }) {
 }
 
 /** The live state of one deployment: phase, from → to, live percentage, steps, migration. */
-export function DeploymentProgress({ deployment }: { deployment: DeploymentState }) {
+export function DeploymentProgress({ deployment, temporalUiUrl }: { deployment: DeploymentState; temporalUiUrl?: string }) {
   const { phase, request, version, previous, livePercent, reason } = deployment;
   return (
     <Box>
@@ -152,7 +208,7 @@ export function DeploymentProgress({ deployment }: { deployment: DeploymentState
         </Box>
       )}
       <StepTimeline deployment={deployment} />
-      <MigrationSummary deployment={deployment} />
+      <MigrationSummary deployment={deployment} temporalUiUrl={temporalUiUrl} />
       <HealthGateSummary deployment={deployment} />
     </Box>
   );

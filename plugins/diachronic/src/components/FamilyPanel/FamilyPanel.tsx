@@ -19,14 +19,15 @@ interface RunningDeploymentProps {
   entityRef: CompoundEntityRef;
   deployment: DeploymentState;
   onChanged: () => void;
+  temporalUiUrl?: string;
 }
 
-function RunningDeployment({ entityRef, deployment, onChanged }: RunningDeploymentProps) {
+function RunningDeployment({ entityRef, deployment, onChanged, temporalUiUrl }: RunningDeploymentProps) {
   const permissions = useControlPermissions(entityRef);
   const onControl = useDeploymentControl(entityRef, deployment, onChanged);
   return (
     <>
-      <DeploymentProgress deployment={deployment} />
+      <DeploymentProgress deployment={deployment} temporalUiUrl={temporalUiUrl} />
       <DeploymentActions deployment={deployment} permissions={permissions} onControl={onControl} />
       <Box mt={2}>
         <Typography variant="subtitle2">Events</Typography>
@@ -76,7 +77,12 @@ export function FamilyPanel({ entityRef, family, onChanged }: FamilyPanelProps) 
         </Alert>
       ))}
       {family.deployment ? (
-        <RunningDeployment entityRef={entityRef} deployment={family.deployment} onChanged={onChanged} />
+        <RunningDeployment
+          entityRef={entityRef}
+          deployment={family.deployment}
+          onChanged={onChanged}
+          temporalUiUrl={family.temporalUiUrl}
+        />
       ) : (
         <EmptyState
           missing="info"
