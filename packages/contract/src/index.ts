@@ -5,6 +5,7 @@
  *
  * @packageDocumentation
  */
+export * from './drain';
 export * from './health';
 export * from './naming';
 export * from './phases';

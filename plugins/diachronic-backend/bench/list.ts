@@ -18,7 +18,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { Client } from '@temporalio/client';
 import { requestDeployment } from '@diachronic/ci/client';
-import { DeploymentPhase, workflowIds, workflowTypes } from '@diachronic/contract';
+import { DRAIN_WINDOW_MS, DeploymentPhase, versionTaskQueue, workflowIds, workflowTypes } from '@diachronic/contract';
 import { deploymentStateQuery, familyStateQuery, searchAttributes } from '@diachronic/contract/temporal';
 import { diachronicApiPaths } from '@diachronic/backstage-plugin-diachronic-common';
 import { diachronicPlugin } from '../src/plugin';
@@ -250,17 +250,25 @@ async function main() {
       },
       entityView: {
         vsRawSameCalls: await compare(
-          'GET /entity/.../families vs raw: the same Temporal and Unleash calls, in parallel',
+          'GET /entity/.../families vs raw: the same Temporal and Unleash calls, in parallel, then the old version\'s three drain counts',
           entityView,
-          () =>
-            Promise.all([
+          async () => {
+            await Promise.all([
               servedFlags(),
               client.workflow
                 .getHandle(workflowIds.family(live))
                 .query(familyStateQuery)
                 .then(state => state.current && deployment(state.current.versionId).query(deploymentStateQuery)),
               history(),
-            ]),
+            ]);
+            const since = `"${new Date(Date.now() - DRAIN_WINDOW_MS).toISOString()}"`;
+            const queue = `TaskQueue = "${versionTaskQueue(live, v1)}"`;
+            await Promise.all(
+              [`${queue} AND ExecutionStatus = "Running"`, `${queue} AND CloseTime > ${since}`, `${queue} AND StartTime > ${since}`].map(
+                query => client.workflow.count(query),
+              ),
+            );
+          },
         ),
         vsRawDeploymentQuery: await compare(
           'GET /entity/.../families vs raw: the deployment state query alone',

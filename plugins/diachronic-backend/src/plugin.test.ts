@@ -3,7 +3,7 @@ import { mockCredentials, mockServices, startTestBackend } from '@backstage/back
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { workflowIds } from '@diachronic/contract';
+import { versionTaskQueue, workflowIds } from '@diachronic/contract';
 import {
   DeploymentListResponse,
   DeploymentState,
@@ -147,6 +147,23 @@ describe('diachronic backend against real Temporal, Unleash and a Diachronic wor
       expect.objectContaining({ versionId: v1, seq: 0, status: 'live', livePercent: 100 }),
     ]);
     expect(familyView.queue).toEqual([]);
+    expect(familyView.temporalUiUrl).toBe('http://temporal-ui.test/namespaces/default');
+
+    // v1 is the old version: its drain is counted on its queue (8 started there, 6 of them ended).
+    expect(familyView.versions[0].drain).toBeUndefined();
+    const v1Queue = versionTaskQueue(family, v1);
+    const probes = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => worker.client.workflow.start('drainProbe', { taskQueue: v1Queue, workflowId: `${family}/drain-${i}` })),
+    );
+    await Promise.all(probes.slice(0, 6).map(handle => handle.terminate('left')));
+    const drain = await waitFor('the drain counts', async () => {
+      const counted = (await entityView()).families[0].versions.find(version => version.versionId === v1)?.drain;
+      return counted?.running === 2 && counted.left === 6 ? counted : undefined;
+    });
+    expect(drain).toMatchObject({ arrived: 8, leavingPerMinute: -0.2, unknown: 'not draining: 8 arrived and 6 left in the last 10 min' });
+    expect(drain.emptyAt).toBeUndefined();
+    await Promise.all(probes.slice(6).map(handle => handle.terminate('left')));
+
     const history = await waitFor('the history to list both deployments', async () => {
       const entries = (await entityView()).families[0].history;
       return entries.length === 2 ? entries : undefined;

@@ -5,6 +5,7 @@
 import type {
   DeploymentPhase,
   DeploymentState,
+  DrainForecast,
   FamilyState,
   GateFailureMemo,
   RequestDeploymentResult,
@@ -89,6 +90,8 @@ export interface FamilyVersion extends Omit<VersionRef, 'family'> {
   darkEnabled: boolean;
   sha?: string;
   aborted?: { who: string; why?: string; at: string };
+  /** For every version but the newest that is not retired: when its queue will be empty. */
+  drain?: DrainForecast;
 }
 
 /** A deployment in a family's history, with the reason of its end when it carries one. */

@@ -74,7 +74,7 @@ export function pluginConfig(services: RealServices, taskQueue: string, webhookS
       // The worker runs in the test process beside other suites on a busy 2-core machine: an update that runs
       // an activity may take longer than the production default of 10 s to answer there.
       // A workflow failing its tasks for a second is stuck here (production: two minutes).
-      temporal: { address: services.temporalAddress, namespace: 'default', taskQueue, workerTimeoutMs: 30_000, stuckAfterMs: 1000 },
+      temporal: { address: services.temporalAddress, namespace: 'default', taskQueue, workerTimeoutMs: 30_000, stuckAfterMs: 1000, uiUrl: 'http://temporal-ui.test/' },
       unleash: { url: services.unleashUrl, clientToken: services.unleashClientToken },
       github: { webhookSecret },
       // As the worker's tests' fastOptions: a deployment takes seconds.

@@ -1,6 +1,6 @@
 /** The entity Rollout tab's data: for each family an entity owns, its versions, running deployment, queue and history. */
 import { BackstageCredentials, LoggerService } from '@backstage/backend-plugin-api';
-import { VersionRef } from '@diachronic/contract';
+import { DRAIN_WINDOW_MS, VersionRef, forecastDrain } from '@diachronic/contract';
 import {
   DeploymentHistoryEntry,
   EntityFamiliesResponse,
@@ -14,7 +14,7 @@ import { EntityAccess } from './entities';
 import { TemporalAccess } from './temporal';
 import { unavailable } from './temporalErrors';
 import { UnleashVersions, retiredVersion } from './UnleashVersions';
-import { isValidFamily, listFamilyDeployments } from './visibility';
+import { countDrain, isValidFamily, listFamilyDeployments } from './visibility';
 import { describeStuck } from './stuckWorkflows';
 import { queryFamilyState, readDeployment } from './workflowQueries';
 
@@ -59,6 +59,27 @@ export class FamilyViewService {
       entityRef: entity.entityRef,
       families: await Promise.all(entity.families.map(family => this.familyView(family))),
     };
+  }
+
+  /**
+   * Every version but the newest that is not retired gets a drain forecast: when its queue will be empty,
+   * from three counts (running; closed and started over the last DRAIN_WINDOW_MS).
+   */
+  private async withDrainForecasts(family: string, versions: FamilyVersion[], problems: string[]): Promise<FamilyVersion[]> {
+    const { client } = this.options.temporal;
+    const now = Date.now();
+    return Promise.all(
+      versions.map(async (version, index) => {
+        if (index === 0 || version.status === 'archived') return version;
+        try {
+          const counts = await countDrain(client, family, version.versionId, new Date(now - DRAIN_WINDOW_MS));
+          return { ...version, drain: forecastDrain(counts, now) };
+        } catch (error) {
+          problems.push(`could not count the workflows on ${version.taskQueue}: ${errorMessage(error)}`);
+          return version;
+        }
+      }),
+    );
   }
 
   private async familyView(family: string): Promise<FamilyView> {
@@ -109,10 +130,11 @@ export class FamilyViewService {
     });
     for (const stuck of live.deployment?.stuck ?? []) problems.push(describeStuck(stuck));
     const named = [live.deployment, ...outcomes].flatMap(outcome => [outcome?.version, outcome?.previous]);
+    const versions = await this.withDrainForecasts(family, allVersions(served, named), problems);
     return {
       family,
       ...(problems.length > 0 && { problems }),
-      versions: allVersions(served, named),
+      versions,
       ...(live.deployment && { deployment: live.deployment }),
       queue: live.queue,
       cancelled: live.cancelled,

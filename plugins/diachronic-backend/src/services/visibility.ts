@@ -5,10 +5,12 @@
 import { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import {
   DeploymentPhase,
+  DrainCounts,
   FAMILY_PATTERN,
   GateFailureMemo,
   VERSION_ID_PATTERN,
   publishedPhases,
+  versionTaskQueue,
   workflowIds,
   workflowTypes,
 } from '@diachronic/contract';
@@ -26,9 +28,14 @@ export function isValidFamily(family: string): boolean {
   return FAMILY_PATTERN.test(family);
 }
 
-function quoted(value: string, pattern: RegExp): string {
+/** The value, when it matches the contract's pattern for what goes into a query. */
+function checked(value: string, pattern: RegExp): string {
   if (!pattern.test(value)) throw new Error(`refusing to put ${JSON.stringify(value)} into a visibility query`);
-  return `"${value}"`;
+  return value;
+}
+
+function quoted(value: string, pattern: RegExp): string {
+  return `"${checked(value, pattern)}"`;
 }
 
 function runStatus(info: WorkflowExecutionInfo): WorkflowRunStatus {
@@ -177,4 +184,16 @@ export function listFamilyDeployments(client: Client, family: string, limit: num
     deploymentRow,
     { limit },
   );
+}
+
+/** What a drain forecast needs of a version's queue: three counts (running, closed and started since `since`). */
+export async function countDrain(client: Client, family: string, versionId: string, since: Date): Promise<DrainCounts> {
+  const queue = `TaskQueue = "${versionTaskQueue(checked(family, FAMILY_PATTERN), checked(versionId, VERSION_ID_PATTERN))}"`;
+  const after = `"${since.toISOString()}"`;
+  const [running, left, arrived] = await Promise.all(
+    [`${queue} AND ExecutionStatus = "Running"`, `${queue} AND CloseTime > ${after}`, `${queue} AND StartTime > ${after}`].map(
+      async query => (await client.workflow.count(query)).count,
+    ),
+  );
+  return { running, left, arrived };
 }

@@ -3,7 +3,7 @@ import Chip from '@material-ui/core/Chip';
 import LinearProgress from '@material-ui/core/LinearProgress';
 import Typography from '@material-ui/core/Typography';
 import { Table, TableColumn } from '@backstage/core-components';
-import type { FamilyVersion, VersionStatus } from '@diachronic/backstage-plugin-diachronic-common';
+import type { DrainForecast, FamilyVersion, VersionStatus } from '@diachronic/backstage-plugin-diachronic-common';
 import { formatTime } from '../../format';
 
 const statusLabel: Record<VersionStatus, string> = {
@@ -12,6 +12,21 @@ const statusLabel: Record<VersionStatus, string> = {
   aborted: 'Aborted',
   archived: 'Archived',
 };
+
+/** An old version's queue: what still runs there and when it will be empty. */
+function DrainCell({ drain }: { drain: DrainForecast }) {
+  if (drain.running === 0) return <Typography variant="body2">empty</Typography>;
+  return (
+    <Box data-testid="drain">
+      <Typography variant="body2">{drain.running} running</Typography>
+      <Typography variant="caption" color="textSecondary" display="block">
+        {drain.emptyAt
+          ? `empty by ${formatTime(drain.emptyAt)} · ${drain.leavingPerMinute}/min leaving`
+          : `forecast unknown: ${drain.unknown}`}
+      </Typography>
+    </Box>
+  );
+}
 
 const columns: TableColumn<FamilyVersion>[] = [
   { title: 'Seq', field: 'seq', type: 'numeric', width: '6%' },
@@ -32,6 +47,11 @@ const columns: TableColumn<FamilyVersion>[] = [
         />
       </Box>
     ),
+  },
+  {
+    title: 'Drain',
+    field: 'drain.running',
+    render: row => (row.drain ? <DrainCell drain={row.drain} /> : '—'),
   },
   {
     title: 'Status',
