@@ -7,7 +7,7 @@
 import type { Page } from '@playwright/test';
 import { Client } from '@temporalio/client';
 import { diachronicApi, guestToken } from '../support/backstage';
-import { expect, livePercentShown, openRolloutTab, test } from '../support/fixtures';
+import { expect, livePercentShown, openApp, openRolloutTab, test } from '../support/fixtures';
 import { sendDeploymentStatus, shaFor } from '../support/github';
 import {
   ORDERS_REPOSITORY,
@@ -285,6 +285,13 @@ test.describe.serial('fault drills', () => {
     await expect(row).toBeVisible();
     await expect(row).toContainText('aborted by diachronic (health gate)');
     await snap(page, '16-health-gate-aborted');
+    // The Deployments page marks the family's failed gate, with the reason on hover.
+    await openApp(page, '/diachronic');
+    const family = page.getByRole('row').filter({ has: page.getByRole('link', { name: 'order', exact: true }) });
+    await expect(family.getByTestId('gate-failed')).toBeVisible();
+    await family.getByTestId('gate-failed').hover();
+    await expect(page.getByRole('tooltip')).toContainText(/workflows on order@e11e11e failed in /);
+    await snap(page, '17-deployments-gate-failed');
     // The probes still waiting for payment on the aborted build end, so its cleanup can remove it.
     for (const id of await orders.runningIds(orderQueue(V11))) await orders.cancel(id, 'drill over');
   });
