@@ -1,4 +1,13 @@
-import { condition, continueAsNew, getExternalWorkflowHandle, patched, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import {
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  isCancellation,
+  patched,
+  setHandler,
+  sleep,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { MigrationState, StragglerReport, VersionRef } from '@diachronic/contract';
 import { migrationHoldSignal, migrationProgressSignal, sweepNowSignal } from './messages';
 import { isVersionInUse, retireActivities, stragglerActivities, sweepActivities, visibilityActivities } from './proxies';
@@ -80,7 +89,8 @@ async function migration(input: MigrationInput): Promise<MigrationResult> {
     if (!patched(STRAGGLERS_PATCH)) return;
     try {
       stragglers = await stragglerActivities.findStragglers({ oldVersion, newVersion, olderThanMs: stragglerAfterMs });
-    } catch {
+    } catch (error) {
+      if (isCancellation(error)) throw error;
       // Information only: the previous report stands until the next sweep looks again.
     }
   };
