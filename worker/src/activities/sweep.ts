@@ -260,7 +260,7 @@ export function createSweepActivities({
           workflowId: workflowId!,
           runId: runId!,
           toldAt: new Date(requestedAt).toISOString(),
-          blockedBy: status.blockedBy.slice(0, 5).map(reason => cutText(String(reason), BLOCKED_BY_CHARS)),
+          blockedBy: (Array.isArray(status.blockedBy) ? status.blockedBy : []).slice(0, 5).map(reason => cutText(String(reason), BLOCKED_BY_CHARS)),
         });
       }
     };
