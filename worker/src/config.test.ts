@@ -62,5 +62,9 @@ describe('workerConfigFromEnv', () => {
     expect(() => workerConfigFromEnv({ ...unleash, ...noConfigFile, DIACHRONIC_ROUTER_REFRESH_MS: 'soon' })).toThrow(
       'DIACHRONIC_ROUTER_REFRESH_MS=soon is not a positive whole number',
     );
+    expect(() => workerConfigFromEnv({ ...unleash, ...noConfigFile, DIACHRONIC_MAX_CACHED_WORKFLOWS: '-1' })).toThrow(
+      'DIACHRONIC_MAX_CACHED_WORKFLOWS=-1 is not a positive whole number',
+    );
+    expect(workerConfigFromEnv({ ...unleash, ...noConfigFile, DIACHRONIC_MAX_CACHED_WORKFLOWS: '200' }).maxCachedWorkflows).toBe(200);
   });
 });

@@ -24,6 +24,8 @@ export interface WorkerConfig {
   gateWebhookSecret?: string;
   /** Where the prebuilt workflow bundle is; absent in development, where workflows are bundled at start. */
   workflowBundlePath?: string;
+  /** Workflows kept in the worker's cache (DIACHRONIC_MAX_CACHED_WORKFLOWS); absent: the SDK's default, from the heap size. */
+  maxCachedWorkflows?: number;
 }
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
@@ -67,5 +69,6 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Worke
     kubernetes: { namespace: env.DIACHRONIC_KUBE_NAMESPACE || 'diachronic' },
     gateWebhookSecret: env.DIACHRONIC_GATE_WEBHOOK_SECRET || undefined,
     workflowBundlePath: env.DIACHRONIC_WORKFLOW_BUNDLE || undefined,
+    maxCachedWorkflows: optionalPositiveInteger(env, 'DIACHRONIC_MAX_CACHED_WORKFLOWS'),
   };
 }

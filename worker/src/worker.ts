@@ -54,6 +54,7 @@ export async function createDiachronicWorker(
     taskQueue: config.temporal.taskQueue,
     activities,
     ...workflowSource,
+    ...(config.maxCachedWorkflows !== undefined && { maxCachedWorkflows: config.maxCachedWorkflows }),
   });
   return {
     worker,
