@@ -156,7 +156,7 @@ describe('order v1 → v2', () => {
       const current = await order.handle.query(migrationStatusQuery);
       return current.waiting && current;
     });
-    expect(status).toEqual({ requested: v2, waiting: true, blockedBy: ['charging card'] });
+    expect(status).toEqual({ requested: v2, requestedAt: expect.any(Number), waiting: true, blockedBy: ['charging card'] });
     expect((await order.firstRun.describe()).status.name).toBe('RUNNING');
 
     const migrated = await inV2(order.state);
