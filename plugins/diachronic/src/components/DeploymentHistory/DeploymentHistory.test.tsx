@@ -1,4 +1,6 @@
+import { useState } from 'react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import type { DeploymentHistoryEntry } from '@diachronic/backstage-plugin-diachronic-common';
 import userEvent from '@testing-library/user-event';
 import { diachronicApiRef } from '../../api';
 import { screen, within } from '@testing-library/react';
@@ -60,6 +62,40 @@ describe('DeploymentHistory', () => {
     await userEvent.click(screen.getByText('2222222'));
     expect(await screen.findByText(/why: error rate/)).toBeInTheDocument();
     expect(api.getDeployment).toHaveBeenCalledWith(entityRef, 'order', '2222222');
+  });
+
+  it('keeps an opened row open when new history arrives', async () => {
+    const api = fakeApi({ getDeployment: jest.fn(async () => deploymentIn('rolling_out')) });
+    const entityRef = { kind: 'Component', namespace: 'default', name: 'orders' };
+    const entry = (livePercent: number): DeploymentHistoryEntry => ({
+      workflowId: 'diachronic/order/2222222',
+      runId: 'r2',
+      versionId: '2222222',
+      phase: 'rolling_out',
+      livePercent,
+      status: 'running',
+      startedAt: '2026-11-26T10:00:00.000Z',
+    });
+    // What a poll does: a new array of new objects, one value changed.
+    function Polled() {
+      const [history, setHistory] = useState([entry(10)]);
+      return (
+        <>
+          <button onClick={() => setHistory([entry(20)])}>poll</button>
+          <DeploymentHistory history={history} events={{ entityRef, family: 'order' }} />
+        </>
+      );
+    }
+    await renderInTestApp(
+      <TestApiProvider apis={[[diachronicApiRef, api]]}>
+        <Polled />
+      </TestApiProvider>,
+    );
+    await userEvent.click(screen.getByText('2222222'));
+    const timeline = await screen.findByRole('list');
+    await userEvent.click(screen.getByRole('button', { name: 'poll' }));
+    expect(await screen.findByText('20%')).toBeInTheDocument();
+    expect(screen.getByRole('list')).toBe(timeline);
   });
 
   it('says when there is none', async () => {

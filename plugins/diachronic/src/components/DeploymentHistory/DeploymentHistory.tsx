@@ -1,3 +1,4 @@
+import { useMemo } from 'react';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import { Table, TableColumn } from '@backstage/core-components';
@@ -6,6 +7,7 @@ import type { DeploymentHistoryEntry } from '@diachronic/backstage-plugin-diachr
 import { formatTime } from '../../format';
 import { PhaseChip } from '../PhaseChip';
 import { DeploymentEvents } from './DeploymentEvents';
+import { useStableRows } from '../tableRows';
 
 const columns: TableColumn<DeploymentHistoryEntry>[] = [
   { title: 'Version', field: 'versionId', render: row => <code>{row.versionId}</code> },
@@ -36,32 +38,44 @@ export interface DeploymentHistoryProps {
   events?: { entityRef: CompoundEntityRef; family: string };
 }
 
+const runOf = (entry: DeploymentHistoryEntry) => `${entry.workflowId}/${entry.runId}`;
+
+const noDeploymentYet = (
+  <Box p={2}>
+    <Typography>No deployment yet.</Typography>
+  </Box>
+);
+
 /** A family's recent deployments, newest first, with the reason of those that did not complete. */
 export function DeploymentHistory({ history, events }: DeploymentHistoryProps) {
+  const data = useStableRows(history, runOf);
+  const { kind, namespace, name } = events?.entityRef ?? {};
+  const family = events?.family;
+  // The table uses a panel's render function as a component type: a new one each render would remount
+  // the opened panel, and its events would load again on every poll.
+  const detailPanel = useMemo(
+    () =>
+      kind && namespace && name && family
+        ? [
+            {
+              tooltip: 'Events',
+              render: ({ rowData }: { rowData: DeploymentHistoryEntry }) => (
+                <DeploymentEvents entityRef={{ kind, namespace, name }} family={family} versionId={rowData.versionId} />
+              ),
+            },
+          ]
+        : undefined,
+    [kind, namespace, name, family],
+  );
   return (
     <Table<DeploymentHistoryEntry>
       title="History"
       options={{ search: false, paging: history.length > 10, pageSize: 10, padding: 'dense' }}
       columns={columns}
-      data={history}
-      detailPanel={
-        events
-          ? [
-              {
-                tooltip: 'Events',
-                render: ({ rowData }) => (
-                  <DeploymentEvents entityRef={events.entityRef} family={events.family} versionId={rowData.versionId} />
-                ),
-              },
-            ]
-          : undefined
-      }
+      data={data}
+      detailPanel={detailPanel}
       onRowClick={events ? (_event, _row, togglePanel) => togglePanel?.() : undefined}
-      emptyContent={
-        <Box p={2}>
-          <Typography>No deployment yet.</Typography>
-        </Box>
-      }
+      emptyContent={noDeploymentYet}
     />
   );
 }

@@ -112,6 +112,18 @@ describe('DeploymentsPage', () => {
     expect(families()).toEqual(['shipping', 'order', 'billing']);
   });
 
+  it('keeps each row in place when a poll brings new data', async () => {
+    const listDeployments = jest.fn(async () => list(rows));
+    await render(fakeApi({ listDeployments }));
+    const billing = await screen.findByRole('link', { name: 'billing' });
+    // The list is live (order rolls out), so it is loaded again; the next answer has a new percentage.
+    listDeployments.mockImplementation(async () =>
+      list([row('order', { latest: { ...rows[0].latest!, livePercent: 50 } }), ...rows.slice(1)]),
+    );
+    expect(await screen.findByText('50%', {}, { timeout: 30_000 })).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'billing' })).toBe(billing);
+  });
+
   it('shows an error with a retry', async () => {
     const listDeployments = jest
       .fn()

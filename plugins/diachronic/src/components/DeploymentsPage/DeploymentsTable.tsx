@@ -1,3 +1,4 @@
+import { useMemo } from 'react';
 import Box from '@material-ui/core/Box';
 import Chip from '@material-ui/core/Chip';
 import LinearProgress from '@material-ui/core/LinearProgress';
@@ -8,6 +9,7 @@ import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import type { FamilyDeploymentSummary, GateFailureMemo } from '@diachronic/backstage-plugin-diachronic-common';
 import { phaseLabels } from '../../phases';
 import { PhaseChip } from '../PhaseChip';
+import { useStableRows } from '../tableRows';
 
 export interface DeploymentsTableProps {
   rows: FamilyDeploymentSummary[];
@@ -34,9 +36,10 @@ function GateFailureChip({ failure }: { failure: GateFailureMemo }) {
   );
 }
 
-/** One row per family: owner, current version, phase, live percentage, queue; sortable on each. */
-export function DeploymentsTable({ rows, rolloutLink, title = 'Deployments', loading }: DeploymentsTableProps) {
-  const columns: TableColumn<FamilyDeploymentSummary>[] = [
+const familyOf = (row: FamilyDeploymentSummary) => row.family;
+
+function deploymentsColumns(rolloutLink: (entityRef: string) => string): TableColumn<FamilyDeploymentSummary>[] {
+  return [
     {
       title: 'Family',
       field: 'family',
@@ -106,18 +109,28 @@ export function DeploymentsTable({ rows, rolloutLink, title = 'Deployments', loa
     },
     { title: 'Queue', field: 'queueLength', type: 'numeric' },
   ];
+}
+
+// A constant: the table builds its body component from this element, so a new one each render
+// would remount every row.
+const noFamilyMatches = (
+  <Box p={2}>
+    <Typography>No family matches.</Typography>
+  </Box>
+);
+
+/** One row per family: owner, current version, phase, live percentage, queue; sortable on each. */
+export function DeploymentsTable({ rows, rolloutLink, title = 'Deployments', loading }: DeploymentsTableProps) {
+  const columns = useMemo(() => deploymentsColumns(rolloutLink), [rolloutLink]);
+  const data = useStableRows(rows, familyOf);
   return (
     <Table<FamilyDeploymentSummary>
       title={title}
       isLoading={loading}
       options={{ search: false, paging: rows.length > 20, pageSize: 20, padding: 'dense' }}
       columns={columns}
-      data={rows}
-      emptyContent={
-        <Box p={2}>
-          <Typography>No family matches.</Typography>
-        </Box>
-      }
+      data={data}
+      emptyContent={noFamilyMatches}
     />
   );
 }

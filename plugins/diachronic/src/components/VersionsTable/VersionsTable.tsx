@@ -5,6 +5,7 @@ import Typography from '@material-ui/core/Typography';
 import { Table, TableColumn } from '@backstage/core-components';
 import type { DrainForecast, FamilyVersion, VersionStatus } from '@diachronic/backstage-plugin-diachronic-common';
 import { formatTime } from '../../format';
+import { useStableRows } from '../tableRows';
 
 const statusLabel: Record<VersionStatus, string> = {
   live: 'Live',
@@ -71,19 +72,24 @@ const columns: TableColumn<FamilyVersion>[] = [
   },
 ];
 
+const versionIdOf = (version: FamilyVersion) => version.versionId;
+
+const noVersionYet = (
+  <Box p={2}>
+    <Typography>No version deployed yet.</Typography>
+  </Box>
+);
+
 /** A family's versions, newest first, as their flags route now. */
 export function VersionsTable({ versions }: { versions: FamilyVersion[] }) {
+  const data = useStableRows(versions, versionIdOf);
   return (
     <Table<FamilyVersion>
       title="Versions"
       options={{ search: false, paging: versions.length > 10, pageSize: 10, padding: 'dense' }}
       columns={columns}
-      data={versions}
-      emptyContent={
-        <Box p={2}>
-          <Typography>No version deployed yet.</Typography>
-        </Box>
-      }
+      data={data}
+      emptyContent={noVersionYet}
     />
   );
 }

@@ -1,0 +1,2 @@
+export { useStableRows } from './useStableRows';
+export type { Keyed } from './useStableRows';
