@@ -18,4 +18,10 @@ describe('the migrate library', () => {
     expect(foreign).toEqual([]);
     expect(closure.has('@temporalio/workflow')).toBe(true);
   });
+
+  it("offers the upgrade check to a version's worker through its own entry, which adds only the activity SDK", () => {
+    const upgradeCheck = boundaryOf(join(__dirname, '..'), ['src/upgradeCheck.ts']);
+    expect(upgradeCheck.imported).toEqual(['@temporalio/activity', '@temporalio/workflow']);
+    expect(upgradeCheck.undeclared).toEqual([]);
+  });
 });

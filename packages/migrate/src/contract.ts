@@ -6,6 +6,7 @@ import { defineQuery, defineSignal } from '@temporalio/workflow';
 
 export const MIGRATE_SIGNAL_NAME = 'diachronic.v1.migrate';
 export const MIGRATION_STATUS_QUERY_NAME = 'diachronic.v1.migrationStatus';
+export const MIGRATION_PREVIEW_QUERY_NAME = 'diachronic.v1.migrationPreview';
 
 /** The signal every migratable workflow handles: continue as new on `taskQueue`. */
 export interface MigrateSignal {
@@ -53,4 +54,50 @@ export interface MigrationInfo {
 export interface MigrationEnvelope<S> {
   diachronic: MigrationInfo;
   state: S;
+}
+
+/**
+ * What a run would carry if it moved to `toVersionId` now, without moving: the upgrade dry run reads it
+ * (the query's argument is the target version id) and hands it to the new version's upgrade function.
+ */
+export interface MigrationPreview {
+  /** The workflow type the run would continue as: the one whose upgrade receives the envelope. */
+  workflowType: string;
+  envelope: MigrationEnvelope<unknown>;
+}
+
+export const migrationPreviewQuery = defineQuery<MigrationPreview, [string]>(MIGRATION_PREVIEW_QUERY_NAME);
+
+/** The activity a new version's worker offers for the upgrade dry run (see `@diachronic/migrate/upgrade-check`). */
+export const UPGRADE_CHECK_ACTIVITY = 'diachronic.v1.checkUpgrades';
+
+/** Which old runs the new version's worker checks, and the version they would move to. */
+export interface UpgradeCheckInput {
+  toVersionId: string;
+  workflows: Array<{ workflowId: string; runId: string }>;
+}
+
+/** A run whose state the new version's upgrade refused: what it threw and what the state looked like. */
+export interface UpgradeCheckFailure {
+  workflowId: string;
+  runId: string;
+  workflowType: string;
+  /** The error the upgrade threw (its type and message). */
+  error: string;
+  /** The state's structure, without its values: `{ orderId: string, paymentRef: null, items: [{ sku: string }] }`. */
+  stateShape: string;
+}
+
+/** Failures and unchecked runs an upgrade check names at most (it counts them all). */
+export const UPGRADE_CHECK_EXAMPLES = 10;
+
+export interface UpgradeCheckResult {
+  /** Runs whose state went through their type's upgrade without an error. */
+  passed: number;
+  /** Runs whose upgrade threw, and the first UPGRADE_CHECK_EXAMPLES of them. */
+  failed: number;
+  failures: UpgradeCheckFailure[];
+  /** Runs that could not be checked (no upgrade for their type, no answer to the preview query), and why. */
+  unchecked: number;
+  notChecked: Array<{ workflowId: string; runId: string; reason: string }>;
 }

@@ -13,13 +13,17 @@ import {
   MigrationEnvelope,
   MigrationStatus,
   migrateSignal,
+  migrationPreviewQuery,
   migrationStatusQuery,
 } from './contract';
 import { acknowledgeMigration, clearInheritedAcknowledgement } from './acknowledgement';
 import { isMigration } from './envelope';
 
 export interface MigratableOptions<S> {
-  /** The state the next version receives; called once, right before the workflow moves. */
+  /**
+   * The state the next version receives: called right before the workflow moves, and by the upgrade dry
+   * run's query (`diachronic.v1.migrationPreview`), so it must only read the state, never change it.
+   */
   exportState: () => S;
   /** This run's input: when it is a migration envelope, its timers carry on and its version is known. */
   input?: unknown;
@@ -106,21 +110,22 @@ export function migratable<S>(options: MigratableOptions<S>): Migration {
   };
   setHandler(migrationStatusQuery, status);
 
+  const envelopeFor = (toVersionId: string): MigrationEnvelope<S> => ({
+    diachronic: { fromVersionId: versionId, toVersionId, migratedAt: Date.now(), timers: Object.fromEntries(timers) },
+    state: options.exportState(),
+  });
+  setHandler(migrationPreviewQuery, toVersionId => ({
+    workflowType: options.workflowType ?? workflowInfo().workflowType,
+    envelope: envelopeFor(toVersionId),
+  }));
+
   const move = (): Promise<never> => {
     moving ??= (async () => {
       atSafePoint += 1;
       // A handler may take a hold while the others finish: wait for both together.
       await condition(() => holds.length === 0 && allHandlersFinished());
       const target = requested!;
-      const envelope: MigrationEnvelope<S> = {
-        diachronic: {
-          fromVersionId: versionId,
-          toVersionId: target.versionId,
-          migratedAt: Date.now(),
-          timers: Object.fromEntries(timers),
-        },
-        state: options.exportState(),
-      };
+      const envelope = envelopeFor(target.versionId);
       log.info('Migrating', { taskQueue: target.taskQueue, versionId: target.versionId });
       moved = true;
       return makeContinueAsNewFunc<(input: MigrationEnvelope<S>) => Promise<unknown>>({

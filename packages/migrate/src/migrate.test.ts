@@ -1,5 +1,5 @@
 import { WorkflowHandle, WorkflowUpdateStage } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { MockActivityEnvironment, TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import {
   BLOCKED_BY_BUSY,
@@ -8,9 +8,13 @@ import {
   MigrateSignal,
   MigrationStatus,
   migrateSignal,
+  migrationPreviewQuery,
   migrationRequestedKey,
   migrationStatusQuery,
+  UPGRADE_CHECK_ACTIVITY,
 } from './index';
+import { upgradeCheckActivities } from './upgradeCheck';
+import { upgradeProbe } from './test-fixtures/v2';
 import {
   HOLD_REASON,
   ProbeInput,
@@ -286,5 +290,62 @@ describe('migratable', () => {
     await notAsked.firstRun.signal(migrateSignal, targets.v2);
     await runsOf(notAsked.state, 2);
     expect(await requestedOf(notAsked.firstRun)).toBeUndefined();
+  });
+});
+
+describe('the upgrade dry run', () => {
+  it('previews what a run would carry without moving it', async () => {
+    const probe = await startProbe({ owner: 'ivy', timerMs: 60_000 });
+    const { startedAt } = await runsOf(probe.state, 1);
+    const preview = await probe.handle.query(migrationPreviewQuery, 'v2');
+    expect(preview.workflowType).toBe('probe');
+    expect(preview.envelope.diachronic).toEqual({
+      fromVersionId: undefined,
+      toVersionId: 'v2',
+      migratedAt: expect.any(Number),
+      timers: { deadline: startedAt + 60_000 },
+    });
+    expect(preview.envelope.state).toMatchObject({ owner: 'ivy' });
+    const after = await probe.state();
+    expect(after.runs).toHaveLength(1);
+    expect(await probe.status()).toMatchObject({ requested: null, waiting: false });
+  });
+
+  it("runs this version's upgrade on old runs' states: passes, failures with the state's shape, runs it cannot check", async () => {
+    const fine = await startProbe({ owner: 'jan' });
+    const refused = await startProbe({ owner: 'unmigratable-kim' });
+    const foreignType = await startProbe({ owner: 'lou' });
+    await Promise.all([fine, refused, foreignType].map(probe => runsOf(probe.state, 1)));
+    const check = new MockActivityEnvironment({}, { client: env.client });
+    const ids = (probe: { handle: WorkflowHandle }) => ({ workflowId: probe.handle.workflowId, runId: probe.handle.firstExecutionRunId! });
+    const gone = { workflowId: `migrate-test-${runTag}-never-started`, runId: '00000000-0000-4000-8000-000000000000' };
+
+    const result = await check.run(upgradeCheckActivities({ probe: upgradeProbe })[UPGRADE_CHECK_ACTIVITY], {
+      toVersionId: 'v2',
+      workflows: [ids(fine), ids(refused), gone],
+    });
+    expect(result.passed).toBe(1);
+    expect(result.failed).toBe(1);
+    expect(result.failures).toEqual([
+      {
+        ...ids(refused),
+        workflowType: 'probe',
+        error: 'RangeError: owner unmigratable-kim has no v2 equivalent',
+        stateShape: expect.stringMatching(/^\{ startedAt: number, .*owner: string/),
+      },
+    ]);
+    // The shape names the fields, never their values.
+    expect(result.failures[0].stateShape).not.toContain('kim');
+    expect(result.unchecked).toBe(1);
+    expect(result.notChecked).toEqual([{ ...gone, reason: expect.stringContaining('no answer to diachronic.v1.migrationPreview') }]);
+
+    const elsewhere = await check.run(upgradeCheckActivities({ other: upgradeProbe })[UPGRADE_CHECK_ACTIVITY], {
+      toVersionId: 'v2',
+      workflows: [ids(foreignType)],
+    });
+    expect(elsewhere).toMatchObject({ passed: 0, failed: 0, unchecked: 1 });
+    expect(elsewhere.notChecked[0].reason).toBe('this worker has no upgrade check for workflow type probe');
+    // Nothing moved.
+    for (const probe of [fine, refused, foreignType]) expect((await probe.state()).runs).toHaveLength(1);
   });
 });

@@ -106,15 +106,17 @@ function findInstalled(name: string, fromDir: string): string | undefined {
 
 /**
  * The names of the npm packages installing `packageDir` brings, as installed here: its dependencies and
- * peer dependencies (the host provides those, but they load all the same), then their dependencies.
+ * peer dependencies (the host provides those, but they load all the same; optional ones only for the
+ * entry that needs them, so they are left out), then their dependencies.
  */
 export function dependencyClosureOf(packageDir: string): Set<string> {
   const names = new Set<string>();
   const visited = new Set<string>();
   const manifest = (dir: string) => JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
   const root = realpathSync(packageDir);
-  const { dependencies = {}, peerDependencies = {} } = manifest(root);
-  const queue: Array<[string, string]> = Object.keys({ ...dependencies, ...peerDependencies }).map(name => [name, root]);
+  const { dependencies = {}, peerDependencies = {}, peerDependenciesMeta = {} } = manifest(root);
+  const required = Object.keys(peerDependencies).filter(name => peerDependenciesMeta[name]?.optional !== true);
+  const queue: Array<[string, string]> = [...Object.keys(dependencies), ...required].map(name => [name, root]);
   while (queue.length > 0) {
     const [name, from] = queue.pop()!;
     const dir = findInstalled(name, from);

@@ -1,8 +1,10 @@
 import { isMigration, MigratableInput, MigrationInfo, migratable, receiveMigratedState } from '../index';
 import { newProbe, ProbeInput, ProbeStateV1, ProbeStateV2, runProbe } from './probe';
 
-function upgrade(old: ProbeStateV1 | ProbeStateV2, migration: MigrationInfo): ProbeStateV2 {
+/** Also what the upgrade dry run runs: it refuses an owner that v2 cannot take. */
+export function upgradeProbe(old: ProbeStateV1 | ProbeStateV2, migration: MigrationInfo): ProbeStateV2 {
   if (old.version === 2) return old;
+  if (old.owner.startsWith('unmigratable')) throw new RangeError(`owner ${old.owner} has no v2 equivalent`);
   const { owner, version: _none, ...rest } = old;
   return {
     ...rest,
@@ -14,7 +16,7 @@ function upgrade(old: ProbeStateV1 | ProbeStateV2, migration: MigrationInfo): Pr
 
 export async function probe(input: MigratableInput<ProbeInput, ProbeStateV1 | ProbeStateV2>): Promise<ProbeStateV2> {
   const state: ProbeStateV2 = isMigration(input)
-    ? receiveMigratedState(input, { upgrade })
+    ? receiveMigratedState(input, { upgrade: upgradeProbe })
     : { ...newProbe(input), version: 2, ownedBy: input.owner };
   const migration = migratable({ input, exportState: () => state });
   const { timerMs } = state;
