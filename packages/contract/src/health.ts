@@ -123,8 +123,8 @@ export interface GateEvaluation extends GateMeasurement {
   at: string;
   /** When the counting began: the deployment's start. */
   since: string;
-  /** Why it was evaluated: before a step, or on the interval. */
-  trigger: 'before step' | 'interval';
+  /** Why it was evaluated: before a rollout step, before a migration wave, or on the interval. */
+  trigger: 'before step' | 'before wave' | 'interval';
   passed: boolean;
   /** What failed, with the measured values, the limits and the workflows: absent when it passed. */
   reason?: string;

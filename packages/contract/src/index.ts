@@ -7,6 +7,7 @@
  */
 export * from './drain';
 export * from './health';
+export * from './migrationPolicy';
 export * from './naming';
 export * from './phases';
 export * from './requests';

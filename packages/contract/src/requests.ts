@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { FAMILY_PATTERN, VERSION_ID_PATTERN } from './naming';
 import { healthGateSchema } from './health';
+import { migrationWavesSchema, upgradeDryRunSchema } from './migrationPolicy';
 import { scheduleSchema } from './schedule';
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -49,6 +50,10 @@ export const deploymentOptionsSchema = z.strictObject({
   stragglerAfterMs: milliseconds(1000, 7 * DAY_MS, 'a week').optional(),
   /** Watches the new version's health while rolling out and migrating; absent or disabled: no gate. */
   gate: healthGateSchema.optional(),
+  /** Before the first migrate signal, the new version's worker upgrades a sample of old states; absent: no dry run. */
+  upgradeDryRun: upgradeDryRunSchema.optional(),
+  /** Old workflows move in waves (a canary, a bake, the gate, growing waves); absent: as routing allows. */
+  waves: migrationWavesSchema.optional(),
 });
 export type DeploymentOptions = z.infer<typeof deploymentOptionsSchema>;
 

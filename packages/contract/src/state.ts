@@ -1,5 +1,6 @@
 /** What a deployment and a family workflow answer about themselves: plain data, read by the UI as is. */
 import type { GateState } from './health';
+import type { UpgradeDryRunReport, WaveState } from './migrationPolicy';
 import type { DeploymentPhase } from './phases';
 import type { Actor, DeploymentRequest } from './requests';
 
@@ -41,12 +42,20 @@ export interface MigrationState {
   /** Workflows still running on the old task queue at the last sweep. */
   remaining: number;
   lastSweepAt?: string;
-  /** sweeping: signaling as routing allows; draining: confirming the old queue is empty; retiring: removing it. */
-  stage: 'sweeping' | 'draining' | 'retiring';
+  /**
+   * checking: the upgrade dry run, before any signal; sweeping: signaling as routing (and the waves) allow;
+   * draining: confirming the old queue is empty; retiring: removing it; stopped: ended before telling
+   * anyone, because the dry run failed (the old version drains by itself and is cleaned up then).
+   */
+  stage: 'checking' | 'sweeping' | 'draining' | 'retiring' | 'stopped';
   /** Held by a failed health gate (policy `pause`): no sweeps until an operator resumes. Set by the deployment. */
   held?: boolean;
   /** The latest look for stragglers; absent until the first told workflow is `stragglerAfterMs` old. */
   stragglers?: StragglerReport;
+  /** The upgrade dry run, when the deployment asked for one. */
+  dryRun?: UpgradeDryRunReport;
+  /** The waves, when the deployment moves old workflows in waves. */
+  wave?: WaveState;
 }
 
 /** Workflows told to migrate longer ago than the threshold that still run on the old queue. */

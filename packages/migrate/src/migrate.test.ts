@@ -1,4 +1,4 @@
-import { WorkflowHandle, WorkflowUpdateStage } from '@temporalio/client';
+import { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId, WorkflowUpdateStage } from '@temporalio/client';
 import { MockActivityEnvironment, TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import {
@@ -12,6 +12,8 @@ import {
   migrationRequestedKey,
   migrationStatusQuery,
   UPGRADE_CHECK_ACTIVITY,
+  UpgradeCheckInput,
+  UpgradeCheckResult,
 } from './index';
 import { upgradeCheckActivities } from './upgradeCheck';
 import { upgradeProbe } from './test-fixtures/v2';
@@ -316,11 +318,13 @@ describe('the upgrade dry run', () => {
     const refused = await startProbe({ owner: 'unmigratable-kim' });
     const foreignType = await startProbe({ owner: 'lou' });
     await Promise.all([fine, refused, foreignType].map(probe => runsOf(probe.state, 1)));
-    const check = new MockActivityEnvironment({}, { client: env.client });
-    const ids = (probe: { handle: WorkflowHandle }) => ({ workflowId: probe.handle.workflowId, runId: probe.handle.firstExecutionRunId! });
+    const environment = new MockActivityEnvironment({}, { client: env.client });
+    const check = (upgrades: Parameters<typeof upgradeCheckActivities>[0], input: UpgradeCheckInput): Promise<UpgradeCheckResult> =>
+      environment.run(upgradeCheckActivities(upgrades)[UPGRADE_CHECK_ACTIVITY], input);
+    const ids = (probe: { handle: WorkflowHandleWithFirstExecutionRunId }) => ({ workflowId: probe.handle.workflowId, runId: probe.handle.firstExecutionRunId! });
     const gone = { workflowId: `migrate-test-${runTag}-never-started`, runId: '00000000-0000-4000-8000-000000000000' };
 
-    const result = await check.run(upgradeCheckActivities({ probe: upgradeProbe })[UPGRADE_CHECK_ACTIVITY], {
+    const result = await check({ probe: upgradeProbe }, {
       toVersionId: 'v2',
       workflows: [ids(fine), ids(refused), gone],
     });
@@ -339,7 +343,7 @@ describe('the upgrade dry run', () => {
     expect(result.unchecked).toBe(1);
     expect(result.notChecked).toEqual([{ ...gone, reason: expect.stringContaining('no answer to diachronic.v1.migrationPreview') }]);
 
-    const elsewhere = await check.run(upgradeCheckActivities({ other: upgradeProbe })[UPGRADE_CHECK_ACTIVITY], {
+    const elsewhere = await check({ other: upgradeProbe }, {
       toVersionId: 'v2',
       workflows: [ids(foreignType)],
     });

@@ -2,6 +2,7 @@
 import { createHealthActivities, HealthActivityDeps } from './health';
 import { createSweepActivities, SweepActivityDeps } from './sweep';
 import { createTemporalActivities, TemporalActivityDeps } from './temporal';
+import { createUpgradeSampleActivities } from './upgradeSample';
 import { createVersionActivities, VersionActivityDeps } from './versions';
 
 export type ActivityDeps = TemporalActivityDeps & SweepActivityDeps & VersionActivityDeps & HealthActivityDeps;
@@ -12,6 +13,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createTemporalActivities(deps),
     ...createSweepActivities(deps),
     ...createHealthActivities(deps),
+    ...createUpgradeSampleActivities(deps),
   };
 }
 

@@ -48,6 +48,10 @@ const BLOCKED_BY_CHARS = 200;
 export interface SweepInput {
   oldVersion: VersionRef;
   newVersion: VersionRef;
+  /** Tell at most this many (a wave's budget; 0 counts only); absent: everyone routing sends to the new version. */
+  tellAtMost?: number;
+  /** Migrate signals per second at most (absent: as fast as the concurrency allows). */
+  signalsPerSecond?: number;
 }
 
 export interface SweepResult {
@@ -58,6 +62,15 @@ export interface SweepResult {
   told: number;
   /** Signals this sweep sent, repeats that the server dropped included. */
   sent: number;
+  /** Of `told`, those this sweep told. */
+  toldNow: number;
+  /**
+   * Runs on the old queue that routing sends to the new version and that had not acknowledged when listed
+   * (told by this sweep or left for a later one): with the acknowledged ones, what routing lets move.
+   */
+  routable: number;
+  /** Whether runs acknowledge the signal here (the namespace has DiachronicMigrationRequested): told ones are counted. */
+  acknowledges: boolean;
   /** Workflows running on the old queue when the sweep ended, told or not. */
   running: number;
   /** The new version's live percentage in Unleash when the sweep began. */
@@ -137,7 +150,7 @@ export function createSweepActivities({
     return payload ? defaultPayloadConverter.fromPayload(payload) === true : false;
   };
 
-  async function sweepOldQueue({ oldVersion, newVersion }: SweepInput): Promise<SweepResult> {
+  async function sweepOldQueue({ oldVersion, newVersion, tellAtMost, signalsPerSecond }: SweepInput): Promise<SweepResult> {
     const context = Context.current();
     // Every wait and loop below beats, at most once a second: a sweep may take far longer than the
     // heartbeat timeout, which only a dead worker may exceed.
@@ -176,11 +189,24 @@ export function createSweepActivities({
     };
 
     let toldNow = 0;
+    let routable = 0;
+    // The rate limit: each send takes the next free slot; the senders share them.
+    let nextSlot = 0;
+    const pace = async () => {
+      if (signalsPerSecond === undefined) return;
+      const slot = Math.max(Date.now(), nextSlot);
+      nextSlot = slot + 1000 / signalsPerSecond;
+      while (Date.now() < slot) {
+        beat();
+        await context.sleep(Math.min(1000, slot - Date.now()));
+      }
+    };
     const tell = async (executions: ExecutionInfo[]) => {
       let next = 0;
       const sender = async () => {
         while (next < executions.length) {
           const { workflowId, runId } = executions[next++].execution!;
+          await pace();
           if (await signalMigrate(workflowId!, runId!, target)) toldNow += 1;
           sent += 1;
           beat();
@@ -198,11 +224,13 @@ export function createSweepActivities({
           router.route(newVersion.family, execution.execution!.workflowId!, { isTest: isTestOf(execution) })?.versionId ===
           newVersion.versionId,
       );
+      routable += routed.length;
       const token = page.nextPageToken;
       const nextPage = token && token.length > 0 ? listPage(token) : undefined;
       // An unhandled rejection of the prefetch must not outlive a failed tell.
       nextPage?.catch(() => undefined);
-      await tell(routed);
+      // Past the budget the listing goes on: it counts what routing lets move.
+      await tell(tellAtMost === undefined ? routed : routed.slice(0, Math.max(0, tellAtMost - sent)));
       if (!nextPage) break;
       page = await nextPage;
     }
@@ -210,7 +238,7 @@ export function createSweepActivities({
     const running = await count(`${onQueue(oldVersion.taskQueue)} AND ${RUNNING}`);
     visibilityCalls += 1;
     context.heartbeat({ sent });
-    return { told: acknowledged + toldNow, sent, running, newLivePercent, visibilityCalls };
+    return { told: acknowledged + toldNow, toldNow, sent, routable, acknowledges: acknowledge, running, newLivePercent, visibilityCalls };
   }
 
   /**

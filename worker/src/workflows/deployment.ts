@@ -28,7 +28,10 @@ import {
   gateFailureMemoAfter,
   isTerminalPhase,
   keepEvaluations,
+  MigrationState,
   resolveHealthGate,
+  resolveMigrationWaves,
+  resolveUpgradeDryRun,
   workflowIds,
 } from '@diachronic/contract';
 import {
@@ -54,7 +57,7 @@ import {
   rolloutProgressSignal,
   sweepNowSignal,
 } from './messages';
-import { diachronicMigration } from './migration';
+import { diachronicMigration, DRY_RUN_ACTOR } from './migration';
 import { flagActivities, stopActivities } from './proxies';
 import { diachronicRollout, RolloutResult } from './rollout';
 
@@ -65,6 +68,13 @@ export const DEFAULT_CLEANUP_POLL_MS = 5 * 60_000;
 export const ABORT_GRACE_MS = 5_000;
 
 const now = () => new Date().toISOString();
+
+// A pause also holds the migration's sweeps (and resume releases them); runs from before pause the rollout only.
+const PAUSE_HOLDS_MIGRATION_PATCH = 'diachronic-pause-holds-migration';
+
+const waveText = (wave: NonNullable<MigrationState['wave']>) =>
+  `wave ${wave.index}/${wave.count}: ${wave.percent}% of the old workflows routing lets move` +
+  (wave.target !== undefined ? ` (${wave.target} told by its end)` : ' (all of them)');
 
 function refuse(action: string, why: string): never {
   throw ApplicationFailure.create({ type: 'ActionRefused', message: `${action} refused: ${why}`, nonRetryable: true });
@@ -91,6 +101,8 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
   const schedule = normalizeSchedule(options.schedule);
   const drainGuardMs = options.drainGuardMs ?? DEFAULT_DRAIN_GUARD_MS;
   const gatePolicy = resolveHealthGate(options.gate);
+  const dryRunPolicy = resolveUpgradeDryRun(options.upgradeDryRun);
+  const wavesPolicy = resolveMigrationWaves(options.waves);
   const state: DeploymentState = {
     request,
     phase: 'preparing',
@@ -103,13 +115,15 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
     promoted: boolean;
     aborting: boolean;
     rolloutRunning: boolean;
-    /** The migration's sweeps are held by a failed health gate whose policy pauses. */
+    migrationRunning: boolean;
+    /** The migration's sweeps are held: by an operator's pause, or a failed health gate whose policy pauses. */
     migrationHeld: boolean;
     override?: { who: string; why?: string; percent: number };
   } = {
     promoted: false,
     aborting: false,
     rolloutRunning: false,
+    migrationRunning: false,
     migrationHeld: false,
   };
   let rollout: ChildWorkflowHandle<typeof diachronicRollout> | undefined;
@@ -147,6 +161,15 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
     }
   };
 
+  /**
+   * Asks the migration to sweep now rather than at its interval. Only a hint: a migration that has ended
+   * (the upgrade dry run stopped it) or is ending needs none.
+   */
+  const sweepNow = async () => {
+    if (!migration || !control.migrationRunning) return;
+    await migration.signal(sweepNowSignal).catch(() => undefined);
+  };
+
   setHandler(deploymentStateQuery, () => state);
   setHandler(rolloutProgressSignal, async step => {
     const raised = step.percent > state.livePercent;
@@ -154,12 +177,37 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
     state.livePercent = step.percent;
     publish();
     // More workflow ids route to the new version now: tell their old runs without waiting for the interval.
-    if (raised) await migration?.signal(sweepNowSignal);
+    if (raised) await sweepNow();
   });
-  setHandler(migrationProgressSignal, progress => {
+  setHandler(migrationProgressSignal, async progress => {
+    const before = state.migration;
     state.migration = control.migrationHeld ? { ...progress, held: true } : progress;
     if (progress.stage === 'retiring' && state.phase === 'migrating') enter('cleaning_up');
+    if (progress.dryRun && progress.dryRun.outcome !== 'waiting' && before?.dryRun?.at !== progress.dryRun.at) {
+      await dryRunChecked(progress.dryRun);
+    }
+    const wave = progress.wave;
+    if (wave && !wave.off && wave.stage === 'telling' && (before?.wave?.index !== wave.index || before.wave.stage !== 'telling')) {
+      record({ who: 'diachronic' }, 'wave', waveText(wave));
+    }
   });
+
+  /** The upgrade dry run's result: recorded; a failure stops the migration, or aborts by policy. */
+  async function dryRunChecked(dryRun: NonNullable<MigrationState['dryRun']>) {
+    if (dryRun.outcome === 'passed') {
+      record({ who: DRY_RUN_ACTOR }, 'upgrade checked', `${dryRun.passed} of ${dryRun.sampled} sampled old workflows upgrade without an error`);
+      return;
+    }
+    if (dryRun.outcome === 'not checked') {
+      record({ who: DRY_RUN_ACTOR }, 'upgrade not checked', dryRun.reason);
+      return;
+    }
+    if (dryRunPolicy?.onFailure === 'abort') {
+      await abortDeployment({ who: DRY_RUN_ACTOR, why: dryRun.reason });
+      return;
+    }
+    record({ who: DRY_RUN_ACTOR, why: dryRun.reason }, 'migration stopped', 'no old workflow was told to migrate; new starts roll out, and the old version is removed once it has drained');
+  }
 
   /** Whether the memo shows a gate failure: it changes only when an evaluation's result does. */
   let gateFailureShown = false;
@@ -171,10 +219,13 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
     gateFailureShown = failure !== null;
     upsertMemo({ [deploymentMemo.gateFailure]: failure });
   };
-  setHandler(gateEvaluatedSignal, evaluation => {
+  setHandler(gateEvaluatedSignal, async evaluation => {
     keepEvaluation(evaluation);
+    if (evaluation.passed) return;
+    // Before a wave the migration held itself; the deployment aborts or pauses the rest.
+    if (evaluation.trigger === 'before wave') await gateFailed(evaluation);
     // The rollout paused itself before a step.
-    if (!evaluation.passed && gatePolicy?.onFailure === 'pause') record({ who: GATE_ACTOR, why: evaluation.reason }, 'pause');
+    else if (gatePolicy?.onFailure === 'pause') record({ who: GATE_ACTOR, why: evaluation.reason }, 'pause');
   });
 
   setHandler(
@@ -200,7 +251,7 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
         publish();
         // The rollout sees the change at once and stops itself; the migration sweeps at the new percentage.
         if (control.rolloutRunning) await rollout?.signal(rolloutControlSignal, 'check');
-        await migration?.signal(sweepNowSignal);
+        await sweepNow();
         return state;
       }),
     {
@@ -213,20 +264,42 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
     },
   );
 
+  /** What a pause stops: the rollout's steps, and (from the release that patched it) the migration's sweeps. */
+  const pausable = (pausesMigration: boolean) => ({
+    rollout: state.phase === 'rolling_out' && control.rolloutRunning && !state.step?.paused,
+    migration: pausesMigration && control.migrationRunning && !control.migrationHeld,
+  });
+
+  /** Pauses what runs: the rollout holds its step, the migration tells nobody more. By an operator or the gate. */
+  const pauseAll = async (actor: Actor, pausesMigration: boolean) => {
+    const what = pausable(pausesMigration);
+    if (what.rollout) {
+      await rollout!.signal(rolloutControlSignal, 'pause');
+      if (state.step) state.step = { ...state.step, paused: true, nextAt: undefined, eta: undefined };
+    }
+    if (what.migration) {
+      await migration!.signal(migrationHoldSignal, true);
+      // After the signal, in one go: a query never sees the hold without its event.
+      control.migrationHeld = true;
+      if (state.migration) state.migration = { ...state.migration, held: true };
+    }
+    const detail = what.migration ? (what.rollout ? 'the rollout holds its step; the migration tells no more workflows' : 'the migration tells no more workflows until resumed') : undefined;
+    if (what.rollout || what.migration) record(actor, what.migration && !what.rollout && actor.who === GATE_ACTOR ? 'hold' : 'pause', detail);
+  };
+
   setHandler(
     pauseUpdate,
-    actor =>
-      exclusive(async () => {
-        await rollout!.signal(rolloutControlSignal, 'pause');
-        if (state.step) state.step = { ...state.step, paused: true, nextAt: undefined, eta: undefined };
-        record(actor, 'pause');
-        return state;
-      }),
+    actor => exclusive(async () => {
+      await pauseAll(actor, patched(PAUSE_HOLDS_MIGRATION_PATCH));
+      return state;
+    }),
     {
       validator: (_actor: Actor) => {
-        requirePhase('pause', ['rolling_out']);
-        if (!control.rolloutRunning) refuse('pause', 'the rollout has ended');
-        if (state.step?.paused) refuse('pause', 'the rollout is already paused');
+        requirePhase('pause', ['rolling_out', 'migrating']);
+        const what = pausable(true);
+        if (!what.rollout && !what.migration) {
+          refuse('pause', state.step?.paused || control.migrationHeld ? 'already paused' : 'neither a rollout nor a migration is running');
+        }
       },
     },
   );
@@ -235,27 +308,26 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
     resumeUpdate,
     actor =>
       exclusive(async () => {
-        if (state.phase === 'migrating') {
+        const rolloutPaused = state.phase === 'rolling_out' && control.rolloutRunning && state.step?.paused === true;
+        if (rolloutPaused) {
+          await rollout!.signal(rolloutControlSignal, 'resume');
+          if (state.step) state.step = { ...state.step, paused: false };
+        }
+        if (control.migrationHeld && control.migrationRunning) {
           await migration!.signal(migrationHoldSignal, false);
           control.migrationHeld = false;
           if (state.migration) state.migration = { ...state.migration, held: undefined };
-          record(actor, 'resume', 'the migration sweeps again');
-          return state;
         }
-        await rollout!.signal(rolloutControlSignal, 'resume');
-        if (state.step) state.step = { ...state.step, paused: false };
-        record(actor, 'resume');
+        record(actor, 'resume', rolloutPaused ? undefined : 'the migration sweeps again');
         return state;
       }),
     {
       validator: (_actor: Actor) => {
         requirePhase('resume', ['rolling_out', 'migrating']);
-        if (state.phase === 'migrating') {
-          if (!control.migrationHeld) refuse('resume', 'the migration is not held');
-          return;
+        const rolloutPaused = state.phase === 'rolling_out' && control.rolloutRunning && state.step?.paused === true;
+        if (!rolloutPaused && !(control.migrationHeld && control.migrationRunning)) {
+          refuse('resume', state.phase === 'migrating' ? 'the migration is not held' : 'the rollout is not paused');
         }
-        if (!control.rolloutRunning) refuse('resume', 'the rollout has ended');
-        if (!state.step?.paused) refuse('resume', 'the rollout is not paused');
       },
     },
   );
@@ -274,23 +346,15 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
       return state;
     });
 
-  /** A failed health gate: abort, or (policy `pause`) pause the rollout or hold the migration's sweeps. */
+  /** A failed health gate: abort, or (policy `pause`) pause the rollout and hold the migration's sweeps. */
   const gateFailed = (evaluation: GateEvaluation) => {
     const actor = { who: GATE_ACTOR, why: evaluation.reason };
     if (gatePolicy?.onFailure !== 'pause') return abortDeployment(actor);
     return exclusive(async () => {
       if (control.aborting) return;
-      if (state.phase === 'rolling_out' && control.rolloutRunning && !state.step?.paused) {
-        await rollout!.signal(rolloutControlSignal, 'pause');
-        if (state.step) state.step = { ...state.step, paused: true, nextAt: undefined, eta: undefined };
-        record(actor, 'pause');
-      } else if (state.phase === 'migrating' && migration && !control.migrationHeld) {
-        await migration.signal(migrationHoldSignal, true);
-        // After the signal, in one go: a query never sees the hold without its event.
-        control.migrationHeld = true;
-        if (state.migration) state.migration = { ...state.migration, held: true };
-        record(actor, 'hold', 'the migration tells no more workflows until resumed');
-      }
+      // Runs from before the patch paused the rollout, or else held a migrating deployment's sweeps.
+      if (patched(PAUSE_HOLDS_MIGRATION_PATCH)) await pauseAll(actor, true);
+      else await pauseAll(actor, state.phase === 'migrating');
     });
   };
 
@@ -410,11 +474,19 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
               sweepIntervalMs: options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS,
               drainGuardMs,
               ...(options.stragglerAfterMs !== undefined && { stragglerAfterMs: options.stragglerAfterMs }),
+              ...(dryRunPolicy && { dryRun: dryRunPolicy }),
+              ...(wavesPolicy && { waves: wavesPolicy }),
+              ...(wavesPolicy && gatePolicy && { gate: { policy: gatePolicy, version: prepared.version, since: state.startedAt } }),
             },
           ],
           workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
           ...cancellation,
         });
+        control.migrationRunning = true;
+        const migrationEnded = () => {
+          control.migrationRunning = false;
+        };
+        migration.result().then(migrationEnded, migrationEnded);
       }
 
       rolloutResult = await rollout.result();
@@ -455,14 +527,20 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
       }
 
       if (migration) {
-        enter('migrating');
+        if (state.migration?.stage !== 'stopped') enter('migrating');
         const migrated = await migration.result();
         await stopWatching();
-        record(
-          { who: 'diachronic' },
-          'old version retired',
-          `${migrated.signaled} workflows told to migrate; deleted ${migrated.deletedDeployments.join(', ') || 'no Deployments'}; archived ${prepared.previous.flag}`,
-        );
+        if (migrated.stopped !== undefined) {
+          // The dry run failed: the old workflows finish on the old version, which is removed once drained.
+          if (!state.reason) state.reason = `the migration was stopped by the upgrade dry run: ${migrated.stopped}`;
+          await startCleanup(prepared.previous, 'replaced');
+        } else {
+          record(
+            { who: 'diachronic' },
+            'old version retired',
+            `${migrated.signaled} workflows told to migrate; deleted ${migrated.deletedDeployments.join(', ') || 'no Deployments'}; archived ${prepared.previous.flag}`,
+          );
+        }
       } else {
         await stopWatching();
         await startCleanup(prepared.previous, 'replaced');

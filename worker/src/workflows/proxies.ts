@@ -1,5 +1,6 @@
 /** The activities as workflows call them: timeouts and retries in one place. */
 import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
+import { UPGRADE_CHECK_ACTIVITY, UpgradeCheckInput, UpgradeCheckResult } from '@diachronic/migrate';
 import type { Activities } from '../activities';
 
 // Unleash, Kubernetes or Temporal being down for a while must delay a deployment, never fail it:
@@ -46,6 +47,27 @@ export const stopActivities = proxyActivities<Pick<Activities, 'stopWorkflows'>>
   heartbeatTimeout: '10 seconds',
   retry: retryUntilBack,
 });
+
+export const upgradeSampleActivities = proxyActivities<Pick<Activities, 'sampleOldWorkflows'>>({
+  startToCloseTimeout: '2 minutes',
+  retry: retryUntilBack,
+});
+
+/**
+ * The upgrade check, run by the new version's own worker on its task queue (`@diachronic/migrate/upgrade-check`).
+ * A worker that lacks it fails the task at once (NotFoundError); one that polls no activities lets it wait
+ * until `timeoutMs`: either way the check is not done, and the dry run says so.
+ */
+export function upgradeCheckActivities(taskQueue: string, timeoutMs: number, sampleSize: number) {
+  return proxyActivities<{ [UPGRADE_CHECK_ACTIVITY]: (input: UpgradeCheckInput) => Promise<UpgradeCheckResult> }>({
+    taskQueue,
+    scheduleToStartTimeout: timeoutMs,
+    // Each sampled run's state is read with a query of at most 10 s.
+    startToCloseTimeout: Math.max(timeoutMs, sampleSize * 10_000 + 10_000),
+    heartbeatTimeout: '30 seconds',
+    retry: { ...retryUntilBack, maximumAttempts: 3, nonRetryableErrorTypes: ['NotFoundError'] },
+  })[UPGRADE_CHECK_ACTIVITY];
+}
 
 /** A look for stragglers is information only: a failed one is skipped until the next sweep. */
 export const stragglerActivities = proxyActivities<Pick<Activities, 'findStragglers'>>({

@@ -7,6 +7,7 @@ describe("the Diachronic worker's workflow code", () => {
   it('imports only workflow-safe packages, whose own boundary and determinism lint cover them', () => {
     expect([...new Set(imports.map(({ specifier }) => packageNameOf(specifier)))].sort()).toEqual([
       '@diachronic/contract',
+      '@diachronic/migrate',
       '@temporalio/common',
       '@temporalio/workflow',
     ]);
