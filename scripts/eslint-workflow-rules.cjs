@@ -5,10 +5,10 @@ const { builtinModules } = require('node:module');
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map(name => `node:${name}`)];
 
-function workflowFileOverride(packageDir, files) {
+function workflowFileOverride(packageDir, files, excludedFiles = []) {
   return {
     files,
-    excludedFiles: ['**/*.test.ts'],
+    excludedFiles: ['**/*.test.ts', ...excludedFiles],
     parserOptions: { project: `${packageDir}/tsconfig.json`, tsconfigRootDir: packageDir },
     rules: {
       'no-restricted-imports': [

@@ -35,6 +35,7 @@ const fastSettings: Record<string, Record<string, string>> = {
     APP_CONFIG_diachronic_deploymentDefaults_sweepIntervalMs: '2000',
     APP_CONFIG_diachronic_deploymentDefaults_drainGuardMs: '2000',
     APP_CONFIG_diachronic_deploymentDefaults_cleanupPollMs: '2000',
+    APP_CONFIG_diachronic_deploymentDefaults_waves_bakeMs: '2000',
   },
 };
 

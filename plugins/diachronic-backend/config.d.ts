@@ -63,42 +63,93 @@ export interface Config {
       /** Only successful deployments to these GitHub environments start a Diachronic deployment. Default: all. */
       environments?: string[];
     };
-    /** Options for deployments whose request does not set them. */
-    deploymentDefaults?: {
-      /** The families' workflows handle the migrate signal. Default false. */
-      migratory?: boolean;
-      /** How often the migration sweeps the old task queue, ms. Default: the worker's (60 s). */
-      sweepIntervalMs?: number;
-      /** Wait between the two "old queue is empty" checks, ms. Default: the worker's (30 s). */
-      drainGuardMs?: number;
-      /** How often a nonmigratory cleanup polls the old queue, ms. Default: the worker's (5 min). */
-      cleanupPollMs?: number;
-      /** A workflow told to migrate this long ago, in ms, that still runs on the old queue is a straggler. Default 600000. */
-      stragglerAfterMs?: number;
-      /**
-       * The health gate every deployment is guarded by (a request may change any field). On by default,
-       * with the defaults below; `enabled: false` turns it off.
-       */
-      gate?: {
-        /** Default true. */
-        enabled?: boolean;
-        /** Failed, timed-out or terminated workflows on the new version, % of those started there. Default 5. */
-        maxFailedPercent?: number;
-        /** Workflows started on the new version before the failed percentage counts. Default 10. */
-        minSamples?: number;
-        /** Running workflows on the new version failing their workflow task. Default 0. */
-        maxWorkflowTaskFailures?: number;
-        /** How often the gate is evaluated while rolling out and migrating, ms (besides before every step). Default 30000. */
-        intervalMs?: number;
-        /** `abort` (default): live 0%, the deployment ends aborted; `pause`: the rollout pauses, the migration holds. */
-        onFailure?: 'abort' | 'pause';
-        /** POSTed the deployment's state at each evaluation; 2xx passes. Signed with the worker's DIACHRONIC_GATE_WEBHOOK_SECRET. */
-        webhook?: {
-          url: string;
-          /** Default 10000. */
-          timeoutMs?: number;
-        };
-      };
+    /** Options for deployments whose family's policy and request do not set them. */
+    deploymentDefaults?: DeploymentPolicyConfig;
+    /**
+     * Per family, the options that differ from `deploymentDefaults` (a request may still change them).
+     * A list, as family names may hold dots.
+     */
+    families?: Array<
+      DeploymentPolicyConfig & {
+        /** The family's name, as in the `diachronic.dev/workflows` annotation. */
+        family: string;
+      }
+    >;
+  };
+}
+
+/** Deployment options as the configuration sets them, for all families or for one. */
+interface DeploymentPolicyConfig {
+  /** Wait in `dark` (live 0%, test traffic only) until promoted. Default false. */
+  dark?: boolean;
+  /** The family's workflows handle the migrate signal. Default false. */
+  migratory?: boolean;
+  /** Rollout steps `{ percent, pauseMs }`, rising, the last 100. Default: 10% every 60 s. */
+  schedule?: Array<{ percent: number; pauseMs: number }>;
+  /** How often the migration sweeps the old task queue, ms. Default: the worker's (60 s). */
+  sweepIntervalMs?: number;
+  /** Wait between the two "old queue is empty" checks, ms. Default: the worker's (30 s). */
+  drainGuardMs?: number;
+  /** How often a nonmigratory cleanup polls the old queue, ms. Default: the worker's (5 min). */
+  cleanupPollMs?: number;
+  /** A workflow told to migrate this long ago, in ms, that still runs on the old queue is a straggler. Default 600000. */
+  stragglerAfterMs?: number;
+  /**
+   * The health gate (a request may change any field). On by default, with the defaults below;
+   * `enabled: false` turns it off.
+   */
+  gate?: {
+    /** Default true. */
+    enabled?: boolean;
+    /** Failed, timed-out or terminated workflows on the new version, % of those started there. Default 5. */
+    maxFailedPercent?: number;
+    /** Workflows started on the new version before the failed percentage counts. Default 10. */
+    minSamples?: number;
+    /** Running workflows on the new version failing their workflow task. Default 0. */
+    maxWorkflowTaskFailures?: number;
+    /** How often the gate is evaluated while rolling out and migrating, ms (besides before every step and wave). Default 30000. */
+    intervalMs?: number;
+    /** `abort` (default): live 0%, the deployment ends aborted; `pause`: the rollout pauses, the migration holds. */
+    onFailure?: 'abort' | 'pause';
+    /** POSTed the deployment's state at each evaluation; 2xx passes. Signed with the worker's DIACHRONIC_GATE_WEBHOOK_SECRET. */
+    webhook?: {
+      url: string;
+      /** Default 10000. */
+      timeoutMs?: number;
     };
+  };
+  /**
+   * Before the first migrate signal, the new version's worker upgrades the states of a sample of old
+   * workflows (`@diachronic/migrate/upgrade-check`). On by default; `enabled: false` turns it off.
+   */
+  upgradeDryRun?: {
+    /** Default true. */
+    enabled?: boolean;
+    /** Old workflows sampled, the oldest half and the newest half. Default 20, at most 100. */
+    sampleSize?: number;
+    /** How long the new version's worker has to take and finish the check, ms. Default 60000. */
+    timeoutMs?: number;
+    /** `stop-migration` (default): nobody is told, new starts still roll out; `abort`: the deployment aborts. */
+    onFailure?: 'stop-migration' | 'abort';
+  };
+  /**
+   * Old workflows move in waves: a canary, a bake, the health gate, then growing waves. On by
+   * default; `enabled: false` moves them as routing allows.
+   */
+  waves?: {
+    /** Default true. */
+    enabled?: boolean;
+    /** The canary: this % of what routing lets move. Default 1. */
+    canaryPercent?: number;
+    /** Default 1. */
+    canaryMin?: number;
+    /** Default 50. */
+    canaryMax?: number;
+    /** The waves after the canary, in % of what routing lets move, rising (100 is added). Default [10, 25, 50, 100]. */
+    percents?: number[];
+    /** How long the moved workflows run on the new version before the gate and the next wave, ms. Default 120000. */
+    bakeMs?: number;
+    /** Migrate signals per second at most. Default: no limit. */
+    signalsPerSecond?: number;
   };
 }

@@ -12,7 +12,7 @@
  * (e.g. `--max-semi-space-size=4`). Prints
  * signals per second for both, the migration workflow's history length and largest payload, the sweep's
  * visibility calls, the worker process's RSS (before the sweep and its peak, VmHWM), and what one health gate
- * evaluation of a queue with N running workflows costs (calls to Temporal, time).
+ * evaluation and one upgrade dry run sample of a queue with N running workflows cost (calls to Temporal, time).
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -22,10 +22,11 @@ import { performance } from 'node:perf_hooks';
 import { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
-import { resolveHealthGate, versionTaskQueue, workflowIds } from '@diachronic/contract';
+import { DEFAULT_DRY_RUN_SAMPLE, resolveHealthGate, versionTaskQueue, workflowIds } from '@diachronic/contract';
 import { deploymentStateQuery } from '@diachronic/contract/temporal';
 import { createHealthActivities } from '../src/activities/health';
 import type { SweepResult } from '../src/activities/sweep';
+import { createUpgradeSampleActivities } from '../src/activities/upgradeSample';
 import { TEST_NAMESPACE, fastOptions, spawnDiachronicWorker, startHarness, uniqueFamily, uniqueVersionId, waitFor } from '../test/harness';
 
 const N = Number(process.argv[2] ?? 2000);
@@ -137,6 +138,13 @@ async function main() {
       deployment: { workflowId: 'bench', phase: 'rolling_out', livePercent: 0 },
     });
     const gateMs = performance.now() - gateStartedAt;
+    // The upgrade dry run's sample of the same queue (the oldest by bisection on start times, the newest).
+    const sampleStartedAt = performance.now();
+    const sample = await createUpgradeSampleActivities({ temporal: h.client }).sampleOldWorkflows({
+      oldVersion: { family, versionId: v1, seq: 0, taskQueue: oldQueue, flag: '' },
+      size: DEFAULT_DRY_RUN_SAMPLE,
+    });
+    const sampleMs = performance.now() - sampleStartedAt;
 
     await h.deploy(h.request(family, v2, fastOptions({ schedule: [{ percent: 100, pauseMs: 0 }], sweepIntervalMs: 3_600_000 })));
     const deployment = h.client.workflow.getHandle(workflowIds.deployment(family, v2));
@@ -193,6 +201,7 @@ async function main() {
             ms: Math.round(gateMs),
             callsPerMinuteAtDefaultInterval: gate.calls * 2,
           },
+          upgradeDryRunSample: { sampled: sample.workflows.length, visibilityCalls: sample.visibilityCalls, ms: Math.round(sampleMs) },
           workerIdleRssMiB,
           workerPeakRssMiB: rssMiB(worker.pid!, 'VmHWM'),
         },

@@ -3,6 +3,7 @@
  * the environment (see README.md).
  */
 import { DefaultLogger, LogLevel, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { upgradeCheckActivities, UpgradeFunction } from '@diachronic/migrate/upgrade-check';
 import { createOrderActivities } from './activities';
 import { orderTaskQueue } from './contract';
 
@@ -38,8 +39,15 @@ export function orderWorkerConfigFromEnv(env: NodeJS.ProcessEnv, defaultVersionI
   };
 }
 
-/** Polls until SIGINT or SIGTERM, then lets running tasks finish and returns. */
-export async function runOrderWorker(workflowsPath: string, defaultVersionId: string): Promise<void> {
+/**
+ * Polls until SIGINT or SIGTERM, then lets running tasks finish and returns. `upgrades` are the version's
+ * state upgrades by workflow type, offered to Diachronic's upgrade dry run.
+ */
+export async function runOrderWorker(
+  workflowsPath: string,
+  defaultVersionId: string,
+  upgrades: Record<string, UpgradeFunction> = {},
+): Promise<void> {
   const config = orderWorkerConfigFromEnv(process.env, defaultVersionId);
   Runtime.install({ logger: new DefaultLogger(config.logLevel) });
   const connection = await NativeConnection.connect({ address: config.address });
@@ -50,7 +58,10 @@ export async function runOrderWorker(workflowsPath: string, defaultVersionId: st
       namespace: config.namespace,
       taskQueue,
       workflowsPath,
-      activities: createOrderActivities({ chargeCardMs: config.chargeCardMs, declineCards: config.declineCards }),
+      activities: {
+        ...createOrderActivities({ chargeCardMs: config.chargeCardMs, declineCards: config.declineCards }),
+        ...upgradeCheckActivities(upgrades),
+      },
     });
     process.stdout.write(`order worker polling ${taskQueue} in namespace ${config.namespace}\n`);
     // The SDK's default shutdown signals include SIGINT and SIGTERM; run() resolves once drained.

@@ -209,8 +209,11 @@ export interface WaveState {
   count: number;
   /** Of what routing allows (the canary's percentage for wave 1). */
   percent: number;
-  /** telling: signaling up to the wave's target; baking: the moved workflows run before the next wave. */
-  stage: 'telling' | 'baking';
+  /**
+   * gating: the health gate decides whether the wave starts; telling: signaling up to the wave's target;
+   * baking: the moved workflows run on the new version before the next wave.
+   */
+  stage: 'gating' | 'telling' | 'baking';
   /** Told by the end of this wave (cumulative); absent for the last wave (no limit but routing). */
   target?: number;
   /** Old workflows routing lets move now (told ones included), as the last sweep counted them. */

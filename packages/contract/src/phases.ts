@@ -39,8 +39,9 @@ export type ControlAction = (typeof controlActions)[number];
 export const controlPhases: Record<ControlAction, readonly ActivePhase[]> = {
   promote: ['dark'],
   override: ['rolling_out', 'migrating'],
-  pause: ['rolling_out'],
-  /** Resumes a paused rollout, or a migration a failed health gate holds. */
+  /** Holds the rollout's steps and the migration's sweeps (its waves). */
+  pause: ['rolling_out', 'migrating'],
+  /** Resumes a paused rollout and a held migration (paused by an operator or the health gate). */
   resume: ['rolling_out', 'migrating'],
   abort: ['dark', 'rolling_out', 'migrating'],
   /** Takes a queued request out of the queue: it never starts. */

@@ -6,13 +6,31 @@ const withGate = (gate: unknown) =>
   new ConfigReader({ diachronic: { ...base.diachronic, deploymentDefaults: { gate } } } as never);
 
 describe('readDiachronicConfig', () => {
-  it('guards every deployment with the gate by default, and takes the configured one', () => {
-    expect(readDiachronicConfig(new ConfigReader(base)).deploymentDefaults.gate).toEqual({});
+  it('takes the configured defaults as they are given', () => {
+    expect(readDiachronicConfig(new ConfigReader(base)).deploymentDefaults).toEqual({});
     expect(readDiachronicConfig(withGate({ maxFailedPercent: 2, onFailure: 'pause' })).deploymentDefaults.gate).toEqual({
       maxFailedPercent: 2,
       onFailure: 'pause',
     });
-    expect(readDiachronicConfig(withGate({ enabled: false })).deploymentDefaults.gate).toEqual({ enabled: false });
+  });
+
+  it('takes per-family policies, any family name, and fails at start on a bad one naming where', () => {
+    const withFamilies = (families: unknown) =>
+      readDiachronicConfig(new ConfigReader({ diachronic: { ...base.diachronic, families } } as never));
+    const families = withFamilies([
+      { family: 'order.v2-eu', migratory: true, waves: { bakeMs: 300_000 } },
+      { family: 'billing', gate: { enabled: false } },
+    ]).families;
+    expect([...families.keys()]).toEqual(['order.v2-eu', 'billing']);
+    expect(families.get('order.v2-eu')).toEqual({ migratory: true, waves: { bakeMs: 300_000 } });
+    expect(() => withFamilies([{ family: 'Order!' }])).toThrow(/^Invalid config: diachronic\.families\[0\]\.family: must be a family name/);
+    expect(() => withFamilies([{ family: 'order' }, { family: 'order' }])).toThrow(
+      'Invalid config: diachronic.families[1].family: order is configured twice',
+    );
+    expect(() => withFamilies([{ family: 'order', waves: { percents: [50, 10] } }])).toThrow(
+      "Invalid config: diachronic.families[0].waves.percents.1: 10 does not rise above the previous wave's 50",
+    );
+    expect(() => withFamilies([{ family: 'order', wave: {} }])).toThrow(/^Invalid config: diachronic\.families\[0\]: .*wave/);
   });
 
   it('fails at start on a bad gate, naming the key and the problem', () => {

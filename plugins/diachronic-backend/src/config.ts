@@ -1,5 +1,6 @@
 import { Config } from '@backstage/config';
-import { DIACHRONIC_TASK_QUEUE, DeploymentOptions, describeIssues, HealthGate, healthGateSchema } from '@diachronic/contract';
+import { DIACHRONIC_TASK_QUEUE, describeIssues, familySchema } from '@diachronic/contract';
+import { DeploymentPolicy, deploymentPolicySchema } from './services/deploymentPolicy';
 
 /** The plugin's configuration (`diachronic.*`, declared in config.d.ts), read once at start. */
 export interface DiachronicConfig {
@@ -20,25 +21,33 @@ export interface DiachronicConfig {
   /** Read only: a backend (client) token, whose environment is the one that routes. */
   unleash: { url: string; clientToken: string };
   github: { webhookSecret?: string; environments?: string[] };
-  /** Options every deployment gets unless its request says otherwise. */
-  deploymentDefaults: Pick<
-    DeploymentOptions,
-    'migratory' | 'sweepIntervalMs' | 'drainGuardMs' | 'cleanupPollMs' | 'stragglerAfterMs'
-  > & {
-    /** The health gate every deployment gets (its request may change fields): on, with its defaults, unless configured off. */
-    gate: HealthGate;
-  };
+  /** Options every deployment gets unless its family's policy or its request says otherwise. */
+  deploymentDefaults: DeploymentPolicy;
+  /** Per family, what differs from the defaults (`diachronic.families`). */
+  families: ReadonlyMap<string, DeploymentPolicy>;
 }
 
-const GATE_KEY = 'diachronic.deploymentDefaults.gate';
+const DEFAULTS_KEY = 'diachronic.deploymentDefaults';
+const FAMILIES_KEY = 'diachronic.families';
 
-/** The configured gate, checked at start: a bad value fails the backend's start with the key and the problem. */
-function readGate(root: Config): HealthGate {
-  const value = root.getOptional(GATE_KEY);
-  if (value === undefined) return {};
-  const parsed = healthGateSchema.safeParse(value);
-  if (!parsed.success) throw new Error(`Invalid config: ${describeIssues(parsed.error, GATE_KEY)}`);
+/** A policy checked at start: a bad value fails the backend's start with the key path and the problem. */
+function readPolicy(value: unknown, key: string): DeploymentPolicy {
+  const parsed = deploymentPolicySchema.safeParse(value ?? {});
+  if (!parsed.success) throw new Error(`Invalid config: ${describeIssues(parsed.error, key)}`);
   return parsed.data;
+}
+
+/** `diachronic.families`: a list of `{ family, ...policy }` (a list, as family names may hold dots). */
+function readFamilies(root: Config): Map<string, DeploymentPolicy> {
+  const families = new Map<string, DeploymentPolicy>();
+  (root.getOptionalConfigArray(FAMILIES_KEY) ?? []).forEach((entry, i) => {
+    const { family, ...policy } = entry.get<Record<string, unknown>>();
+    const name = familySchema.safeParse(family);
+    if (!name.success) throw new Error(`Invalid config: ${describeIssues(name.error, `${FAMILIES_KEY}[${i}].family`)}`);
+    if (families.has(name.data)) throw new Error(`Invalid config: ${FAMILIES_KEY}[${i}].family: ${name.data} is configured twice`);
+    families.set(name.data, readPolicy(policy, `${FAMILIES_KEY}[${i}]`));
+  });
+  return families;
 }
 
 /** An http(s) URL without a trailing slash; a bad one fails the backend's start naming the key. */
@@ -62,7 +71,6 @@ export function readDiachronicConfig(root: Config): DiachronicConfig {
   const tls = temporal?.getOptionalConfig('tls');
   const unleash = root.getConfig('diachronic.unleash');
   const github = config?.getOptionalConfig('github');
-  const defaults = config?.getOptionalConfig('deploymentDefaults');
   return {
     temporal: {
       address: temporal?.getOptionalString('address') ?? '127.0.0.1:7233',
@@ -87,13 +95,7 @@ export function readDiachronicConfig(root: Config): DiachronicConfig {
       webhookSecret: github?.getOptionalString('webhookSecret') || undefined,
       environments: github?.getOptionalStringArray('environments'),
     },
-    deploymentDefaults: {
-      migratory: defaults?.getOptionalBoolean('migratory') ?? false,
-      sweepIntervalMs: defaults?.getOptionalNumber('sweepIntervalMs'),
-      drainGuardMs: defaults?.getOptionalNumber('drainGuardMs'),
-      cleanupPollMs: defaults?.getOptionalNumber('cleanupPollMs'),
-      stragglerAfterMs: defaults?.getOptionalNumber('stragglerAfterMs'),
-      gate: readGate(root),
-    },
+    deploymentDefaults: readPolicy(root.getOptional(DEFAULTS_KEY), DEFAULTS_KEY),
+    families: readFamilies(root),
   };
 }

@@ -183,7 +183,7 @@ describe('diachronic backend against real Temporal, Unleash and a Diachronic wor
     const refused = await control(v2, 'pause').expect(409);
     expect(refused.body.error).toMatchObject({
       name: 'ConflictError',
-      message: 'pause refused: not possible while the deployment is dark; possible when rolling_out',
+      message: 'pause refused: not possible while the deployment is dark; possible when rolling_out or migrating',
     });
     expect((await control(v2, 'override', { percent: 30, reason: 'try' }).expect(409)).body.error.message).toMatch(
       /^override refused: not possible while the deployment is dark/,

@@ -48,8 +48,12 @@ const BLOCKED_BY_CHARS = 200;
 export interface SweepInput {
   oldVersion: VersionRef;
   newVersion: VersionRef;
-  /** Tell at most this many (a wave's budget; 0 counts only); absent: everyone routing sends to the new version. */
-  tellAtMost?: number;
+  /**
+   * Stop once this many runs on the old queue have been told in all, the acknowledged ones counted first (a
+   * wave's target; 0 tells nobody): a retried sweep does not tell more than its first attempt might have.
+   * Absent: everyone routing sends to the new version.
+   */
+  tellUpTo?: number;
   /** Migrate signals per second at most (absent: as fast as the concurrency allows). */
   signalsPerSecond?: number;
 }
@@ -150,7 +154,7 @@ export function createSweepActivities({
     return payload ? defaultPayloadConverter.fromPayload(payload) === true : false;
   };
 
-  async function sweepOldQueue({ oldVersion, newVersion, tellAtMost, signalsPerSecond }: SweepInput): Promise<SweepResult> {
+  async function sweepOldQueue({ oldVersion, newVersion, tellUpTo, signalsPerSecond }: SweepInput): Promise<SweepResult> {
     const context = Context.current();
     // Every wait and loop below beats, at most once a second: a sweep may take far longer than the
     // heartbeat timeout, which only a dead worker may exceed.
@@ -179,6 +183,7 @@ export function createSweepActivities({
     // Counted before listing: a run that acknowledges meanwhile is counted by the next sweep, never twice.
     const acknowledged = acknowledge ? await count(`${onQueue(oldVersion.taskQueue)} AND ${requestedKey} = ${requested}`) : 0;
     if (acknowledge) visibilityCalls += 1;
+    const budget = tellUpTo === undefined ? undefined : Math.max(0, tellUpTo - acknowledged);
 
     const unacknowledged = acknowledge
       ? `${onQueue(oldVersion.taskQueue)} AND ${RUNNING} AND (${requestedKey} IS NULL OR ${requestedKey} != ${requested})`
@@ -230,7 +235,7 @@ export function createSweepActivities({
       // An unhandled rejection of the prefetch must not outlive a failed tell.
       nextPage?.catch(() => undefined);
       // Past the budget the listing goes on: it counts what routing lets move.
-      await tell(tellAtMost === undefined ? routed : routed.slice(0, Math.max(0, tellAtMost - sent)));
+      await tell(budget === undefined ? routed : routed.slice(0, Math.max(0, budget - sent)));
       if (!nextPage) break;
       page = await nextPage;
     }

@@ -73,8 +73,9 @@ const now = () => new Date().toISOString();
 const PAUSE_HOLDS_MIGRATION_PATCH = 'diachronic-pause-holds-migration';
 
 const waveText = (wave: NonNullable<MigrationState['wave']>) =>
-  `wave ${wave.index}/${wave.count}: ${wave.percent}% of the old workflows routing lets move` +
-  (wave.target !== undefined ? ` (${wave.target} told by its end)` : ' (all of them)');
+  `wave ${wave.index}/${wave.count}: ${wave.percent}% of the old workflows routing lets move ${
+    wave.target !== undefined ? `(${wave.target} told by its end)` : '(all of them)'
+  }`;
 
 function refuse(action: string, why: string): never {
   throw ApplicationFailure.create({ type: 'ActionRefused', message: `${action} refused: ${why}`, nonRetryable: true });
@@ -179,36 +180,6 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
     // More workflow ids route to the new version now: tell their old runs without waiting for the interval.
     if (raised) await sweepNow();
   });
-  setHandler(migrationProgressSignal, async progress => {
-    const before = state.migration;
-    state.migration = control.migrationHeld ? { ...progress, held: true } : progress;
-    if (progress.stage === 'retiring' && state.phase === 'migrating') enter('cleaning_up');
-    if (progress.dryRun && progress.dryRun.outcome !== 'waiting' && before?.dryRun?.at !== progress.dryRun.at) {
-      await dryRunChecked(progress.dryRun);
-    }
-    const wave = progress.wave;
-    if (wave && !wave.off && wave.stage === 'telling' && (before?.wave?.index !== wave.index || before.wave.stage !== 'telling')) {
-      record({ who: 'diachronic' }, 'wave', waveText(wave));
-    }
-  });
-
-  /** The upgrade dry run's result: recorded; a failure stops the migration, or aborts by policy. */
-  async function dryRunChecked(dryRun: NonNullable<MigrationState['dryRun']>) {
-    if (dryRun.outcome === 'passed') {
-      record({ who: DRY_RUN_ACTOR }, 'upgrade checked', `${dryRun.passed} of ${dryRun.sampled} sampled old workflows upgrade without an error`);
-      return;
-    }
-    if (dryRun.outcome === 'not checked') {
-      record({ who: DRY_RUN_ACTOR }, 'upgrade not checked', dryRun.reason);
-      return;
-    }
-    if (dryRunPolicy?.onFailure === 'abort') {
-      await abortDeployment({ who: DRY_RUN_ACTOR, why: dryRun.reason });
-      return;
-    }
-    record({ who: DRY_RUN_ACTOR, why: dryRun.reason }, 'migration stopped', 'no old workflow was told to migrate; new starts roll out, and the old version is removed once it has drained');
-  }
-
   /** Whether the memo shows a gate failure: it changes only when an evaluation's result does. */
   let gateFailureShown = false;
   const keepEvaluation = (evaluation: GateEvaluation) => {
@@ -219,15 +190,6 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
     gateFailureShown = failure !== null;
     upsertMemo({ [deploymentMemo.gateFailure]: failure });
   };
-  setHandler(gateEvaluatedSignal, async evaluation => {
-    keepEvaluation(evaluation);
-    if (evaluation.passed) return;
-    // Before a wave the migration held itself; the deployment aborts or pauses the rest.
-    if (evaluation.trigger === 'before wave') await gateFailed(evaluation);
-    // The rollout paused itself before a step.
-    else if (gatePolicy?.onFailure === 'pause') record({ who: GATE_ACTOR, why: evaluation.reason }, 'pause');
-  });
-
   setHandler(
     promoteUpdate,
     async actor => {
@@ -283,8 +245,11 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
       control.migrationHeld = true;
       if (state.migration) state.migration = { ...state.migration, held: true };
     }
-    const detail = what.migration ? (what.rollout ? 'the rollout holds its step; the migration tells no more workflows' : 'the migration tells no more workflows until resumed') : undefined;
-    if (what.rollout || what.migration) record(actor, what.migration && !what.rollout && actor.who === GATE_ACTOR ? 'hold' : 'pause', detail);
+    if (!what.rollout && !what.migration) return;
+    if (!what.migration) record(actor, 'pause');
+    else if (what.rollout) record(actor, 'pause', 'the rollout holds its step; the migration tells no more workflows');
+    // The gate names a hold of the migration alone as such, as runs before the pause-holds-migration release did.
+    else record(actor, actor.who === GATE_ACTOR ? 'hold' : 'pause', 'the migration tells no more workflows until resumed');
   };
 
   setHandler(
@@ -297,9 +262,9 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
       validator: (_actor: Actor) => {
         requirePhase('pause', ['rolling_out', 'migrating']);
         const what = pausable(true);
-        if (!what.rollout && !what.migration) {
-          refuse('pause', state.step?.paused || control.migrationHeld ? 'already paused' : 'neither a rollout nor a migration is running');
-        }
+        if (what.rollout || what.migration) return;
+        if (state.phase === 'rolling_out' && state.step?.paused) refuse('pause', 'the rollout is already paused');
+        refuse('pause', control.migrationHeld ? 'the migration is already held' : 'neither a rollout nor a migration is running');
       },
     },
   );
@@ -357,6 +322,48 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
       else await pauseAll(actor, state.phase === 'migrating');
     });
   };
+
+  setHandler(gateEvaluatedSignal, async evaluation => {
+    keepEvaluation(evaluation);
+    if (evaluation.passed) return;
+    // Before a wave the migration held itself; the deployment aborts or pauses the rest.
+    if (evaluation.trigger === 'before wave') await gateFailed(evaluation);
+    // The rollout paused itself before a step.
+    else if (gatePolicy?.onFailure === 'pause') record({ who: GATE_ACTOR, why: evaluation.reason }, 'pause');
+  });
+
+  let waveRecorded = 0;
+  setHandler(migrationProgressSignal, async progress => {
+    const before = state.migration;
+    state.migration = control.migrationHeld ? { ...progress, held: true } : progress;
+    if (progress.stage === 'retiring' && state.phase === 'migrating') enter('cleaning_up');
+    if (progress.dryRun && progress.dryRun.outcome !== 'waiting' && before?.dryRun?.at !== progress.dryRun.at) {
+      await dryRunChecked(progress.dryRun);
+    }
+    // A wave is recorded once it is told, with its size once the migration knows it (the last has none).
+    const wave = progress.wave;
+    if (wave && !wave.off && wave.stage === 'telling' && wave.index > waveRecorded && (wave.target !== undefined || wave.index === wave.count)) {
+      waveRecorded = wave.index;
+      record({ who: 'diachronic' }, 'wave', waveText(wave));
+    }
+  });
+
+  /** The upgrade dry run's result: recorded; a failure stops the migration, or aborts by policy. */
+  async function dryRunChecked(dryRun: NonNullable<MigrationState['dryRun']>) {
+    if (dryRun.outcome === 'passed') {
+      record({ who: DRY_RUN_ACTOR }, 'upgrade checked', `${dryRun.passed} of ${dryRun.sampled} sampled old workflows upgrade without an error`);
+      return;
+    }
+    if (dryRun.outcome === 'not checked') {
+      record({ who: DRY_RUN_ACTOR }, 'upgrade not checked', dryRun.reason);
+      return;
+    }
+    if (dryRunPolicy?.onFailure === 'abort') {
+      await abortDeployment({ who: DRY_RUN_ACTOR, why: dryRun.reason });
+      return;
+    }
+    record({ who: DRY_RUN_ACTOR, why: dryRun.reason }, 'migration stopped', 'no old workflow was told to migrate; new starts roll out, and the old version is removed once it has drained');
+  }
 
   /** The health gate on its interval while rolling out and migrating (the rollout also asks before each step). */
   async function watchHealth() {

@@ -123,7 +123,7 @@ async function migration(input: MigrationInput): Promise<MigrationResult> {
       index: wave.index + 1,
       count: waveCount(waves),
       percent: wavePercent(waves, wave.index),
-      stage: wave.stage === 'baking' ? 'baking' : 'telling',
+      stage: wave.stage === 'gate' ? 'gating' : wave.stage,
       ...(target !== undefined && { target }),
       ...(wave.allowed !== undefined && { allowed: wave.allowed }),
       ...(wave.stage === 'baking' && wave.bakeUntil !== undefined && { nextAt: new Date(wave.bakeUntil).toISOString() }),
@@ -143,16 +143,17 @@ async function migration(input: MigrationInput): Promise<MigrationResult> {
     } satisfies MigrationState);
   };
 
-  const sweepOnce = async (tellAtMost: number | undefined) => {
+  const sweepOnce = async (tellUpTo: number | undefined) => {
     if (patched(SWEEP_WITHOUT_IDS_PATCH)) {
       const sweep = await sweepActivities.sweepOldQueue({
         oldVersion,
         newVersion,
-        ...(tellAtMost !== undefined && { tellAtMost }),
+        ...(tellUpTo !== undefined && { tellUpTo }),
         ...(waves?.signalsPerSecond !== undefined && { signalsPerSecond: waves.signalsPerSecond }),
       });
       remembered = [];
-      signaledTotal = sweep.told;
+      // A run told by an earlier sweep may not be counted yet (visibility lags): the count never goes back.
+      signaledTotal = Math.max(signaledTotal, sweep.told);
       return sweep;
     }
     const sweep = await sweepActivities.sweepOldTaskQueue({ oldVersion, newVersion, remembered });
@@ -206,10 +207,11 @@ async function migration(input: MigrationInput): Promise<MigrationResult> {
   }
 
   /**
-   * How many this sweep may tell under the waves: 0 while a wave bakes, the gate fails or routing's
-   * share is not measured yet; what is left of the wave's target; undefined in the last wave (no limit).
+   * How many may have been told by the end of this sweep under the waves: none more while a wave bakes,
+   * the gate fails or routing's share is not measured yet (0); the wave's target; undefined in the last
+   * wave (no limit but routing).
    */
-  async function waveBudget(policy: MigrationWavesPolicy, livePercent: number): Promise<number | undefined> {
+  async function waveCap(policy: MigrationWavesPolicy, livePercent: number): Promise<number | undefined> {
     if (wave.off) return undefined;
     if (wave.stage === 'baking') {
       if (Date.now() < wave.bakeUntil!) return 0;
@@ -217,6 +219,7 @@ async function migration(input: MigrationInput): Promise<MigrationResult> {
       wave.stage = 'gate';
     }
     if (wave.stage === 'gate') {
+      await report('sweeping');
       if (input.gate) {
         const evaluation = await evaluateGate(
           { ...input.gate, deployment: { workflowId: input.parentWorkflowId, phase: 'migrating', livePercent } },
@@ -230,10 +233,10 @@ async function migration(input: MigrationInput): Promise<MigrationResult> {
         }
       }
       wave.stage = 'telling';
+      await report('sweeping');
     }
     if (wave.allowed === undefined) return 0;
-    const target = waveTarget(policy, wave.index, wave.allowed);
-    return target === undefined ? undefined : Math.max(0, target - signaledTotal);
+    return waveTarget(policy, wave.index, wave.allowed);
   }
 
   /** After a sweep: what routing allows now, and whether the wave reached its target (then it bakes). */
@@ -269,9 +272,8 @@ async function migration(input: MigrationInput): Promise<MigrationResult> {
     }
     // Nothing ran on the old queue to check yet: count, tell nobody.
     const dryRunWaits = dryRunReport?.outcome === 'waiting';
-    const waveLimit = waves && !dryRunWaits ? await waveBudget(waves, lastSweep?.newLivePercent ?? 0) : undefined;
-    const tellAtMost = dryRunWaits ? 0 : waveLimit;
-    const sweep = await sweepOnce(tellAtMost);
+    const waveLimit = waves && !dryRunWaits ? await waveCap(waves, lastSweep?.newLivePercent ?? 0) : undefined;
+    const sweep = await sweepOnce(dryRunWaits ? 0 : waveLimit);
     lastSweep = { running: sweep.running, at: new Date().toISOString(), newLivePercent: sweep.newLivePercent };
     if (waves && 'routable' in sweep && !dryRunWaits) afterSweepInWaves(waves, sweep);
     await lookForStragglers(sweep.running);

@@ -120,7 +120,7 @@ describe('deployments against real Temporal, Unleash and kube-apiserver', () => 
     const handle = h.client.workflow.getHandle(workflowIds.deployment(family, v2));
     await expectRefused(
       handle.executeUpdate(pauseUpdate, { args: [{ who: 'user:default/ops' }] }),
-      /^pause refused: not possible while the deployment is dark; possible when rolling_out$/,
+      /^pause refused: not possible while the deployment is dark; possible when rolling_out or migrating$/,
     );
     await expectRefused(
       handle.executeUpdate(overrideUpdate, { args: [{ who: 'user:default/ops', percent: 30 }] }),
@@ -163,11 +163,18 @@ describe('deployments against real Temporal, Unleash and kube-apiserver', () => 
       detail: expect.stringMatching(/from 10% to 70%/),
     });
     expect(await h.version(family, v2)).toMatchObject({ livePercent: 70 });
-    // The old version keeps its worker while routing still sends 30% of new workflows there.
-    await expectRefused(
-      handle.executeUpdate(pauseUpdate, { args: [{ who: 'user:default/ops' }] }),
-      /pause refused: not possible while the deployment is migrating/,
-    );
+    // The migration goes on at 70%; a pause holds its sweeps until a resume.
+    const paused = await handle.executeUpdate(pauseUpdate, { args: [{ who: 'user:default/ops', why: 'watching' }] });
+    expect(paused.migration?.held).toBe(true);
+    expect(paused.events.at(-1)).toMatchObject({
+      who: 'user:default/ops',
+      action: 'pause',
+      why: 'watching',
+      detail: 'the migration tells no more workflows until resumed',
+    });
+    await expectRefused(handle.executeUpdate(pauseUpdate, { args: [{ who: 'user:default/ops' }] }), /^pause refused: the migration is already held$/);
+    const resumed = await handle.executeUpdate(resumeUpdate, { args: [{ who: 'user:default/ops' }] });
+    expect(resumed.migration?.held).toBeUndefined();
 
     await handle.executeUpdate(overrideUpdate, { args: [{ who: 'user:default/ops', percent: 100 }] });
     await h.finish(sleepers);

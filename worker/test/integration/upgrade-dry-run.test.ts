@@ -1,5 +1,5 @@
 import { WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
-import { versionTaskQueue } from '@diachronic/contract';
+import { versionTaskQueue, workflowIds } from '@diachronic/contract';
 import { MIGRATE_SIGNAL_NAME } from '@diachronic/migrate';
 import { upgradeCheckActivities } from '@diachronic/migrate/upgrade-check';
 import { DRY_RUN_ACTOR } from '../../src/workflows/migration';
@@ -71,6 +71,8 @@ describe('the upgrade dry run', () => {
 
     await h.deploy(h.request(family, v2, fastOptions({ upgradeDryRun: { sampleSize: 2 } })));
     const done = await h.waitForPhase(family, v2, ['completed'], 90_000);
+    h.recordHistory('deployment-migration-stopped', workflowIds.deployment(family, v2));
+    h.recordHistory('migration-dry-run-failed', workflowIds.migration(family, v2));
 
     expect(done.livePercent).toBe(100);
     expect(done.migration?.stage).toBe('stopped');

@@ -17,6 +17,7 @@ import {
   shipSignal,
 } from '../contract';
 import type { OrderStateV1 } from '../v1/workflows';
+import { upgradeOrderState } from './upgrade';
 
 export interface OrderStateV2 {
   version: 2;
@@ -31,13 +32,6 @@ export interface OrderStateV2 {
   requests: OrderRequests;
   cancelReason?: string;
   closedAt?: number;
-}
-
-/** v1 charged cards only. A redeploy of v2 hands over v2 states, which pass unchanged. */
-export function upgradeOrderState(old: OrderStateV1 | OrderStateV2): OrderStateV2 {
-  if ('version' in old) return old;
-  const { paymentRef, ...rest } = old;
-  return { version: 2, ...rest, payment: paymentRef === null ? null : { ref: paymentRef, provider: 'card' } };
 }
 
 const { chargeCard } = proxyActivities<OrderActivities>({ startToCloseTimeout: '1 minute' });

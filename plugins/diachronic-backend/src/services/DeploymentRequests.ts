@@ -11,14 +11,10 @@ import { requestDeploymentUpdate } from '@diachronic/contract/temporal';
 import { DiachronicConfig } from '../config';
 import { TemporalAccess } from './temporal';
 import { applicationFailureType, unavailable } from './temporalErrors';
+import { effectiveOptions, given } from './deploymentPolicy';
 
 /** A request as a caller (a person or a GitHub delivery) makes it: options it leaves out get the defaults. */
 export type DeploymentAsk = Omit<DeploymentRequest, 'options'> & { options: Partial<DeploymentOptions> };
-
-/** Drops the keys whose value is undefined, so that they do not count as given. */
-function given<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
 
 /**
  * Hands deployment requests to the family's workflow, which starts, queues or answers duplicate.
@@ -31,12 +27,10 @@ export class DeploymentRequests {
   ) {}
 
   build({ options, ...ask }: DeploymentAsk): DeploymentRequest {
-    const { gate: defaultGate, ...defaults } = this.config.deploymentDefaults;
-    // The request's gate changes the configured one field by field.
-    const gate = { ...given(defaultGate), ...given(options.gate ?? {}) };
+    const family = this.config.families.get(ask.family);
     const request = {
       ...given(ask),
-      options: { dark: false, ...given(defaults), ...given(options), gate },
+      options: effectiveOptions([this.config.deploymentDefaults, ...(family ? [family] : []), options]),
     } as DeploymentRequest;
     // The same check the family workflow's validator makes, so a bad request fails here with a 400.
     const problem = deploymentRequestProblem(request);

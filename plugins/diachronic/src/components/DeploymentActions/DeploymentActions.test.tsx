@@ -31,7 +31,7 @@ describe('DeploymentActions', () => {
     await render('dark');
     await userEvent.hover(button('Pause').parentElement!);
     expect(
-      await screen.findByText('Only possible while the deployment is rolling out; it is dark.'),
+      await screen.findByText('Only possible while the deployment is rolling out or migrating; it is dark.'),
     ).toBeInTheDocument();
   });
 
@@ -68,9 +68,10 @@ describe('DeploymentActions', () => {
     expect(onControl).toHaveBeenCalledWith('resume');
   });
 
-  it('disables pause while migrating when nothing is held', async () => {
-    await render('migrating');
-    expect(button('Pause')).toBeDisabled();
+  it('pauses a migration: its sweeps hold until resumed', async () => {
+    const onControl = await render('migrating');
+    await userEvent.click(button('Pause'));
+    expect(onControl).toHaveBeenCalledWith('pause');
   });
 
   it('overrides through the dialog', async () => {

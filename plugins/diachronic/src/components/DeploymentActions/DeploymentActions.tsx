@@ -27,12 +27,17 @@ export function controlBlocker(
     const when = controlPhases[action].map(phase => phaseLabels[phase].toLowerCase()).join(' or ');
     return `Only possible while the deployment is ${when}; it is ${phaseLabels[deployment.phase].toLowerCase()}.`;
   }
-  if (action === 'pause' && deployment.step?.paused) return 'The rollout is already paused.';
-  if (action === 'resume' && deployment.phase === 'migrating') {
-    return deployment.migration?.held ? undefined : 'The migration is not held.';
+  if (action === 'pause' && deployment.phase === 'rolling_out' && deployment.step?.paused) return 'The rollout is already paused.';
+  if (action === 'pause' && deployment.migration?.held) return 'The migration is already held.';
+  if (action === 'resume' && !isHeld(deployment)) {
+    return deployment.phase === 'migrating' ? 'The migration is not held.' : 'The rollout is not paused.';
   }
-  if (action === 'resume' && !deployment.step?.paused) return 'The rollout is not paused.';
   return undefined;
+}
+
+/** Whether a pause (by an operator or the health gate) holds the rollout's steps or the migration's sweeps. */
+function isHeld(deployment: DeploymentState): boolean {
+  return (deployment.phase === 'rolling_out' && deployment.step?.paused === true) || deployment.migration?.held === true;
 }
 
 function Guarded({ blocker, children }: { blocker?: string; children: ReactElement }) {
@@ -58,8 +63,7 @@ export function DeploymentActions({ deployment, permissions, onControl }: Deploy
   const [error, setError] = useState<Error>();
   const versionId = deployment.request.versionId;
   const blocker = (action: ControlAction) => controlBlocker(action, deployment, permissions[action]);
-  const held = deployment.phase === 'migrating' ? deployment.migration?.held : deployment.step?.paused;
-  const pauseOrResume: ControlAction = held ? 'resume' : 'pause';
+  const pauseOrResume: ControlAction = isHeld(deployment) ? 'resume' : 'pause';
 
   const runNow = async (action: ControlAction) => {
     setBusy(action);

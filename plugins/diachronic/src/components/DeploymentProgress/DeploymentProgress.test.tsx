@@ -34,6 +34,65 @@ describe('DeploymentProgress', () => {
     expect(screen.getByTestId('migration')).toHaveTextContent('120 signaled · 45 still on the old queue order@1111111');
   });
 
+  describe('the upgrade dry run and the waves', () => {
+    it('names the old workflows the new version could not upgrade, with the error and the shape of their state', async () => {
+      const deployment = deploymentIn('completed');
+      deployment.migration = {
+        signaled: 0,
+        remaining: 340,
+        stage: 'stopped',
+        dryRun: {
+          at: '2026-11-26T10:01:00.000Z',
+          outcome: 'failed',
+          running: 340,
+          sampled: 20,
+          passed: 19,
+          failed: 1,
+          unchecked: 0,
+          failures: [
+            { workflowId: 'order-7', runId: 'r7', workflowType: 'order', error: 'TypeError: no payment', stateShape: '{ orderId: string, paymentRef: null }' },
+          ],
+          notChecked: [],
+          reason: 'the upgrade of order@2222222 failed on 1 of 20 sampled workflows',
+        },
+      };
+      await renderInTestApp(<DeploymentProgress deployment={deployment} temporalUiUrl="http://temporal.example/namespaces/default" />);
+      expect(screen.getByTestId('migration')).toHaveTextContent(/^Migration: stopped before telling anyone/);
+      expect(screen.getByTestId('dry-run')).toHaveTextContent(
+        'Upgrade dry run failed: 1 of 20 sampled old workflows (of 340) do not upgrade; nobody was told to migrate',
+      );
+      const failure = within(screen.getByRole('list', { name: 'upgrade failures' })).getByRole('listitem');
+      expect(failure).toHaveTextContent('order-7order: TypeError: no payment · state { orderId: string, paymentRef: null }');
+      expect(within(failure).getByRole('link', { name: 'order-7' })).toHaveAttribute('href', expect.stringContaining('/workflows/order-7/r7'));
+    });
+
+    it('says when the upgrade was not checked, and where the waves stand', async () => {
+      const deployment = deploymentIn('migrating');
+      deployment.migration = {
+        ...deployment.migration!,
+        signaled: 20,
+        dryRun: {
+          at: '2026-11-26T10:01:00.000Z',
+          outcome: 'not checked',
+          running: 165,
+          sampled: 20,
+          passed: 0,
+          failed: 0,
+          unchecked: 20,
+          failures: [],
+          notChecked: [{ workflowId: '*', reason: 'no worker took the check' }],
+          reason: 'the upgrade was not checked (20 of 20 sampled workflows): no worker took the check',
+        },
+        wave: { index: 2, count: 5, percent: 10, stage: 'baking', target: 20, allowed: 200, nextAt: '2026-11-26T10:06:00.000Z' },
+      };
+      await renderInTestApp(<DeploymentProgress deployment={deployment} />);
+      expect(screen.getByTestId('dry-run')).toHaveTextContent('Upgrade dry run not checked: the upgrade was not checked (20 of 20 sampled workflows): no worker took the check');
+      expect(screen.getByTestId('waves')).toHaveTextContent(
+        /^Wave 2\/5 \(10% of what routing lets move\): 20 of 20 told · routing lets 200 move · baking until .*: the moved workflows run on the new version before the next wave$/,
+      );
+    });
+  });
+
   describe('stragglers', () => {
     const report: StragglerReport = {
       checkedAt: '2026-11-26T10:30:00.000Z',
@@ -124,7 +183,7 @@ describe('DeploymentProgress', () => {
       const section = screen.getByTestId('health-gate');
       expect(section).toHaveTextContent(/^Health gate: passing · /);
       expect(screen.getByTestId('health-gate-last')).toHaveTextContent('31 started · 0 failed · 0 failing their workflow task');
-      expect(section).toHaveTextContent('limits: 5% failed (from 10 samples), 0 workflow task failures · on failure: abort · every 30 s and before each step');
+      expect(section).toHaveTextContent('limits: 5% failed (from 10 samples), 0 workflow task failures · on failure: abort · every 30 s, before each step');
       const rows = screen.getAllByRole('listitem');
       expect(rows).toHaveLength(2);
       expect(rows[1]).toHaveTextContent(/before step · passed/);
@@ -146,11 +205,12 @@ describe('DeploymentProgress', () => {
       expect(screen.queryByTestId('health-gate')).not.toBeInTheDocument();
     });
 
-    it('says a migration is held by the gate', async () => {
+    it('says who holds a migration', async () => {
       const deployment = deploymentIn('migrating');
       deployment.migration = { ...deployment.migration!, held: true };
+      deployment.events.push({ at: '2026-11-26T10:05:00.000Z', who: 'diachronic (health gate)', action: 'hold', why: '3 of 12 failed' });
       await renderInTestApp(<DeploymentProgress deployment={deployment} />);
-      expect(screen.getByTestId('migration')).toHaveTextContent('Migration: held by the health gate; resume to go on');
+      expect(screen.getByTestId('migration')).toHaveTextContent('Migration: held by diachronic (health gate); resume to go on');
     });
   });
 });

@@ -12,7 +12,9 @@ import {
   DeploymentState,
   GateEvaluation,
   StragglerReport,
+  UpgradeDryRunReport,
   VersionRef,
+  WaveState,
   isTerminalPhase,
   temporalWorkflowUrl,
 } from '@diachronic/backstage-plugin-diachronic-common';
@@ -99,24 +101,98 @@ function Stragglers({ report, temporalUiUrl }: { report: StragglerReport; tempor
   );
 }
 
+/** The upgrade dry run: what it found, with the failed workflows, their errors and their states' shapes. */
+function DryRunSummary({ dryRun, temporalUiUrl }: { dryRun: UpgradeDryRunReport; temporalUiUrl?: string }) {
+  const summary = {
+    waiting: 'waits for a workflow on the old queue to check',
+    passed: `passed: ${dryRun.passed} of ${dryRun.sampled} sampled old workflows (of ${dryRun.running}) upgrade without an error`,
+    'not checked': `not checked: ${dryRun.reason ?? ''}`,
+    failed: `failed: ${dryRun.failed} of ${dryRun.sampled} sampled old workflows (of ${dryRun.running}) do not upgrade; nobody was told to migrate`,
+  }[dryRun.outcome];
+  return (
+    <Box mt={1} data-testid="dry-run">
+      <Typography variant="body2" color={dryRun.outcome === 'failed' ? 'error' : 'textPrimary'}>
+        Upgrade dry run {summary}
+        {dryRun.outcome !== 'waiting' && ` · ${formatTime(dryRun.at)}`}
+      </Typography>
+      {dryRun.failures.length > 0 && (
+        <List dense aria-label="upgrade failures" disablePadding>
+          {dryRun.failures.map(failure => (
+            <ListItem key={failure.runId} disableGutters>
+              <ListItemText
+                primaryTypographyProps={{ variant: 'body2' }}
+                secondaryTypographyProps={{ variant: 'caption', style: { overflowWrap: 'anywhere' } }}
+                primary={
+                  temporalUiUrl ? (
+                    <Link href={temporalWorkflowUrl(temporalUiUrl, failure.workflowId, failure.runId)} target="_blank" rel="noopener">
+                      {failure.workflowId}
+                    </Link>
+                  ) : (
+                    failure.workflowId
+                  )
+                }
+                secondary={`${failure.workflowType}: ${failure.error} · state ${failure.stateShape}`}
+              />
+            </ListItem>
+          ))}
+        </List>
+      )}
+    </Box>
+  );
+}
+
+/** Where the waves stand: which wave, how many it tells, and when the next may start. */
+function WaveSummary({ wave, signaled }: { wave: WaveState; signaled: number }) {
+  if (wave.off) {
+    return (
+      <Typography variant="caption" color="textSecondary" display="block" data-testid="waves">
+        Waves off: {wave.off}
+      </Typography>
+    );
+  }
+  const name = wave.index === 1 ? 'canary' : `${wave.percent}% of what routing lets move`;
+  const size = wave.target !== undefined ? `${Math.min(signaled, wave.target)} of ${wave.target} told` : 'no limit but routing';
+  const stage = {
+    gating: 'the health gate decides whether it starts',
+    telling: 'telling',
+    baking: `baking${wave.nextAt ? ` until ${formatTime(wave.nextAt)}` : ''}: the moved workflows run on the new version before the next wave`,
+  }[wave.stage];
+  return (
+    <Typography variant="body2" data-testid="waves">
+      Wave {wave.index}/{wave.count} ({name}): {size}
+      {wave.allowed !== undefined && ` · routing lets ${wave.allowed} move`} · {stage}
+    </Typography>
+  );
+}
+
+/** Who holds the migration: the latest pause or hold in the events. */
+function heldBy(deployment: DeploymentState): string {
+  const held = [...deployment.events].reverse().find(event => event.action === 'pause' || event.action === 'hold');
+  return held ? `held by ${held.who}; resume to go on` : 'held; resume to go on';
+}
+
 function MigrationSummary({ deployment, temporalUiUrl }: { deployment: DeploymentState; temporalUiUrl?: string }) {
   const { migration, previous } = deployment;
   if (!migration) return null;
   const stage = {
+    checking: 'checking that the new version upgrades the old states',
     sweeping: 'signaling workflows as routing moves them',
     draining: 'confirming the old queue is empty',
     retiring: 'retiring the old version',
+    stopped: 'stopped before telling anyone: the old version finishes its workflows and is removed once drained',
   }[migration.stage];
   return (
     <Box mt={2} data-testid="migration">
       <Typography variant="subtitle2">
-        Migration: {migration.held ? 'held by the health gate; resume to go on' : stage}
+        Migration: {migration.held ? heldBy(deployment) : stage}
       </Typography>
       <Typography variant="body2">
         {migration.signaled} signaled · {migration.remaining} still on the old queue
         {previous ? ` ${previous.taskQueue}` : ''}
         {migration.lastSweepAt && ` · last sweep ${formatTime(migration.lastSweepAt)}`}
       </Typography>
+      {migration.dryRun && <DryRunSummary dryRun={migration.dryRun} temporalUiUrl={temporalUiUrl} />}
+      {migration.wave && <WaveSummary wave={migration.wave} signaled={migration.signaled} />}
       {migration.stragglers && <Stragglers report={migration.stragglers} temporalUiUrl={temporalUiUrl} />}
     </Box>
   );
@@ -140,7 +216,8 @@ function HealthGateSummary({ deployment }: { deployment: DeploymentState }) {
   const last = evaluations.at(-1);
   const limits =
     `limits: ${policy.maxFailedPercent}% failed (from ${policy.minSamples} samples), ${policy.maxWorkflowTaskFailures} workflow task failures` +
-    `${policy.webhook ? ', webhook' : ''} · on failure: ${policy.onFailure} · every ${Math.round(policy.intervalMs / 1000)} s and before each step`;
+    `${policy.webhook ? ', webhook' : ''} · on failure: ${policy.onFailure} · every ${Math.round(policy.intervalMs / 1000)} s, before each step` +
+    `${deployment.request.options.waves && deployment.request.options.waves.enabled !== false ? ' and before each migration wave' : ''}`;
   return (
     <Box mt={2} data-testid="health-gate">
       <Typography variant="subtitle2">
