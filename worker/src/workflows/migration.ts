@@ -307,7 +307,7 @@ async function migration(input: MigrationInput): Promise<MigrationResult> {
         ...(waves && { waveProgress: wave }),
       });
     }
-    const untilBaked = wave.stage === 'baking' && wave.bakeUntil !== undefined ? Math.max(0, wave.bakeUntil - Date.now()) : Infinity;
+    const untilBaked = wave.stage === 'baking' && wave.bakeUntil !== undefined ? Math.max(1, wave.bakeUntil - Date.now()) : Infinity;
     await condition(() => wake.sweepNow, Math.min(input.sweepIntervalMs, untilBaked));
     wake.sweepNow = false;
   }

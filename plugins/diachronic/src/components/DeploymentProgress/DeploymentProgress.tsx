@@ -54,6 +54,36 @@ function StepTimeline({ deployment }: { deployment: DeploymentState }) {
   );
 }
 
+/** One workflow in a list: its id, linked to Temporal's web UI when the backend knows it, and a detail line. */
+function WorkflowItem({
+  workflow,
+  temporalUiUrl,
+  detail,
+}: {
+  workflow: { workflowId: string; runId: string };
+  temporalUiUrl?: string;
+  detail: string;
+}) {
+  return (
+    <ListItem disableGutters>
+      <ListItemText
+        primaryTypographyProps={{ variant: 'body2' }}
+        secondaryTypographyProps={{ variant: 'caption', style: { overflowWrap: 'anywhere' } }}
+        primary={
+          temporalUiUrl ? (
+            <Link href={temporalWorkflowUrl(temporalUiUrl, workflow.workflowId, workflow.runId)} target="_blank" rel="noopener">
+              {workflow.workflowId}
+            </Link>
+          ) : (
+            workflow.workflowId
+          )
+        }
+        secondary={detail}
+      />
+    </ListItem>
+  );
+}
+
 /** Workflows told to migrate long ago that still run on the old queue, told longest ago first, with why. */
 function Stragglers({ report, temporalUiUrl }: { report: StragglerReport; temporalUiUrl?: string }) {
   const minutes = Math.round(report.olderThanMs / 60_000);
@@ -78,22 +108,12 @@ function Stragglers({ report, temporalUiUrl }: { report: StragglerReport; tempor
       {report.stragglers.length > 0 && (
         <List dense aria-label="stragglers" disablePadding>
           {report.stragglers.map(straggler => (
-            <ListItem key={straggler.runId} disableGutters>
-              <ListItemText
-                primaryTypographyProps={{ variant: 'body2' }}
-                secondaryTypographyProps={{ variant: 'caption' }}
-                primary={
-                  temporalUiUrl ? (
-                    <Link href={temporalWorkflowUrl(temporalUiUrl, straggler.workflowId, straggler.runId)} target="_blank" rel="noopener">
-                      {straggler.workflowId}
-                    </Link>
-                  ) : (
-                    straggler.workflowId
-                  )
-                }
-                secondary={`told ${formatTime(straggler.toldAt)} · ${straggler.blockedBy.length > 0 ? straggler.blockedBy.join('; ') : 'no reason given'}`}
-              />
-            </ListItem>
+            <WorkflowItem
+              key={straggler.runId}
+              workflow={straggler}
+              temporalUiUrl={temporalUiUrl}
+              detail={`told ${formatTime(straggler.toldAt)} · ${straggler.blockedBy.length > 0 ? straggler.blockedBy.join('; ') : 'no reason given'}`}
+            />
           ))}
         </List>
       )}
@@ -118,22 +138,12 @@ function DryRunSummary({ dryRun, temporalUiUrl }: { dryRun: UpgradeDryRunReport;
       {dryRun.failures.length > 0 && (
         <List dense aria-label="upgrade failures" disablePadding>
           {dryRun.failures.map(failure => (
-            <ListItem key={failure.runId} disableGutters>
-              <ListItemText
-                primaryTypographyProps={{ variant: 'body2' }}
-                secondaryTypographyProps={{ variant: 'caption', style: { overflowWrap: 'anywhere' } }}
-                primary={
-                  temporalUiUrl ? (
-                    <Link href={temporalWorkflowUrl(temporalUiUrl, failure.workflowId, failure.runId)} target="_blank" rel="noopener">
-                      {failure.workflowId}
-                    </Link>
-                  ) : (
-                    failure.workflowId
-                  )
-                }
-                secondary={`${failure.workflowType}: ${failure.error} · state ${failure.stateShape}`}
-              />
-            </ListItem>
+            <WorkflowItem
+              key={failure.runId}
+              workflow={failure}
+              temporalUiUrl={temporalUiUrl}
+              detail={`${failure.workflowType}: ${failure.error} · state ${failure.stateShape}`}
+            />
           ))}
         </List>
       )}
