@@ -136,4 +136,20 @@ describe('the upgrade dry run', () => {
     await waitFor('the account to move to v3', async () => (await migrateSignals(later[0])) === 1);
     await h.client.workflow.getHandle(later[0].workflowId).signal(closeSignal);
   });
+
+  it('aborts the whole deployment on a failed dry run when its policy says so', async () => {
+    const { family, v1 } = await accountFamily();
+    const accountsOnV1 = await openAccounts(family, v1, ['legacy-ned', 'ola']);
+    const v2 = uniqueVersionId();
+    await h.startVersionWorker(family, v2, { workflowsPath: accounts, activities: upgradeCheckActivities({ account: upgradeAccount }) });
+    const slow = fastOptions({ schedule: [{ percent: 10, pauseMs: 60_000 }, { percent: 100, pauseMs: 0 }], upgradeDryRun: { onFailure: 'abort' } });
+    await h.deploy(h.request(family, v2, slow));
+    const aborted = await h.waitForPhase(family, v2, ['aborted']);
+    expect(aborted.reason).toMatch(
+      new RegExp(`^aborted by diachronic \\(upgrade dry run\\): the upgrade of ${versionTaskQueue(family, v2)} failed on 1 of 2 sampled workflows`),
+    );
+    expect(await h.version(family, v2)).toMatchObject({ livePercent: 0, darkEnabled: false });
+    expect(await Promise.all(accountsOnV1.map(migrateSignals))).toEqual([0, 0]);
+    await Promise.all(accountsOnV1.map(handle => handle.signal(closeSignal)));
+  });
 });
