@@ -80,6 +80,22 @@ export interface Config {
 
 /** Deployment options as the configuration sets them, for all families or for one. */
 interface DeploymentPolicyConfig {
+  /**
+   * Options a request may not change (a request setting one to another value gets a 400): e.g.
+   * `[gate, waves]`. A family's list replaces the defaults'. Default: none.
+   */
+  locked?: Array<
+    | 'dark'
+    | 'migratory'
+    | 'schedule'
+    | 'sweepIntervalMs'
+    | 'drainGuardMs'
+    | 'cleanupPollMs'
+    | 'stragglerAfterMs'
+    | 'gate'
+    | 'upgradeDryRun'
+    | 'waves'
+  >;
   /** Wait in `dark` (live 0%, test traffic only) until promoted. Default false. */
   dark?: boolean;
   /** The family's workflows handle the migrate signal. Default false. */

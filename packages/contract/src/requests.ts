@@ -12,6 +12,12 @@ const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
 export const MAX_REASON_LENGTH = 2000;
 
+/** What the deployment workflows use for an option a request leaves out. */
+export const DEFAULT_SWEEP_INTERVAL_MS = 60_000;
+export const DEFAULT_DRAIN_GUARD_MS = 30_000;
+export const DEFAULT_CLEANUP_POLL_MS = 5 * 60_000;
+export const DEFAULT_STRAGGLER_AFTER_MS = 10 * 60_000;
+
 const milliseconds = (min: number, max: number, maxInWords: string) =>
   z
     .number()

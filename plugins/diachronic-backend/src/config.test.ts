@@ -31,6 +31,7 @@ describe('readDiachronicConfig', () => {
       "Invalid config: diachronic.families[0].waves.percents.1: 10 does not rise above the previous wave's 50",
     );
     expect(() => withFamilies([{ family: 'order', wave: {} }])).toThrow(/^Invalid config: diachronic\.families\[0\]: .*wave/);
+    expect(() => withFamilies([{ family: 'order', locked: ['gate', 'speed'] }])).toThrow(/^Invalid config: diachronic\.families\[0\]\.locked\.1: /);
   });
 
   it('fails at start on a bad gate, naming the key and the problem', () => {

@@ -6,6 +6,7 @@ import { createRouter } from './router';
 import { DeploymentControlService } from './services/DeploymentControlService';
 import { DeploymentListService } from './services/DeploymentListService';
 import { DeploymentRequests } from './services/DeploymentRequests';
+import { DeploymentPolicies } from './services/deploymentPolicy';
 import { EndedDeployments } from './services/EndedDeployments';
 import { EntityAccess } from './services/entities';
 import { FamilyViewService } from './services/FamilyViewService';
@@ -41,7 +42,8 @@ export const diachronicPlugin = createBackendPlugin({
         const temporal = createTemporalAccess(settings);
         lifecycle.addShutdownHook(() => temporal.close());
         const entities = new EntityAccess(catalog, permissions);
-        const requests = new DeploymentRequests(temporal, settings);
+        const policies = new DeploymentPolicies(settings.deploymentDefaults, settings.families);
+        const requests = new DeploymentRequests(temporal, policies);
 
         const deploymentList = new DeploymentListService({ temporal, entities });
         const familyViews = new FamilyViewService({
@@ -49,6 +51,7 @@ export const diachronicPlugin = createBackendPlugin({
           unleashVersions: new UnleashVersions(settings.unleash),
           entities,
           endedDeployments: new EndedDeployments(temporal, logger),
+          policies,
           logger,
         });
         const deploymentControls = new DeploymentControlService({ temporal, entities, requests });

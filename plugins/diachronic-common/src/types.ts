@@ -99,9 +99,31 @@ export interface DeploymentHistoryEntry extends DeploymentSummary {
   reason?: string;
 }
 
+/** Where a setting's value comes from: the worker's own default, the configured defaults, the family's policy, or a request. */
+export type PolicySource = 'built-in' | 'default' | 'family' | 'request';
+
+/** One setting a family's deployments run with, e.g. `gate.maxFailedPercent` 5 from `built-in`. */
+export interface PolicySetting {
+  /** The option, and for a guard its field: `schedule`, `waves.bakeMs`. */
+  key: string;
+  /** As JSON: a number (milliseconds for keys ending in `Ms`), a boolean, a list of steps. */
+  value: unknown;
+  source: PolicySource;
+}
+
+/** What a family's deployments run with unless their request changes it, and what a request may not change. */
+export interface FamilyPolicy {
+  settings: PolicySetting[];
+  locked: string[];
+  /** The settings the running deployment's request changed, if one runs. */
+  deployment?: PolicySetting[];
+}
+
 /** Everything the entity Rollout tab shows for one family. */
 export interface FamilyView {
   family: string;
+  /** The family's policy (absent from backends older than this field). */
+  policy?: FamilyPolicy;
   /** What could not be shown and why (an invalid family name, a worker that did not answer). */
   problems?: string[];
   /** Newest first. */

@@ -14,3 +14,12 @@ export function formatFromNow(iso: string, now: number = Date.now()): string {
   if (seconds < 90 * 60) return `in ${Math.round(seconds / 60)} min`;
   return `in ${Math.round(seconds / 3600)} h`;
 }
+
+/** A duration for people: `250 ms`, `30 s`, `2 min`, `1.5 h`, `2 d`. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${ms} ms`;
+  if (ms < 60_000) return `${Math.round(ms / 100) / 10} s`;
+  if (ms < 3_600_000) return `${Math.round(ms / 6000) / 10} min`;
+  if (ms < 86_400_000) return `${Math.round(ms / 360_000) / 10} h`;
+  return `${Math.round(ms / 8_640_000) / 10} d`;
+}

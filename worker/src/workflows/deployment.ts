@@ -20,6 +20,9 @@ import {
 import {
   Actor,
   ActivePhase,
+  DEFAULT_CLEANUP_POLL_MS,
+  DEFAULT_DRAIN_GUARD_MS,
+  DEFAULT_SWEEP_INTERVAL_MS,
   DeploymentEvent,
   DeploymentPhase,
   DeploymentRequest,
@@ -61,9 +64,6 @@ import { diachronicMigration, DRY_RUN_ACTOR } from './migration';
 import { flagActivities, stopActivities } from './proxies';
 import { diachronicRollout, RolloutResult } from './rollout';
 
-export const DEFAULT_SWEEP_INTERVAL_MS = 60_000;
-export const DEFAULT_DRAIN_GUARD_MS = 30_000;
-export const DEFAULT_CLEANUP_POLL_MS = 5 * 60_000;
 /** How long an abort lets the rollout and migration stop by themselves before it terminates them. */
 export const ABORT_GRACE_MS = 5_000;
 

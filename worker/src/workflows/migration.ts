@@ -20,7 +20,15 @@ import type {
   VersionRef,
   WaveState,
 } from '@diachronic/contract';
-import { DRY_RUN_EXAMPLES, dryRunOutcome, dryRunReason, waveCount, wavePercent, waveTarget } from '@diachronic/contract';
+import {
+  DEFAULT_STRAGGLER_AFTER_MS,
+  DRY_RUN_EXAMPLES,
+  dryRunOutcome,
+  dryRunReason,
+  waveCount,
+  wavePercent,
+  waveTarget,
+} from '@diachronic/contract';
 import { gateEvaluatedSignal, migrationHoldSignal, migrationProgressSignal, sweepNowSignal } from './messages';
 import {
   isVersionInUse,
@@ -75,7 +83,6 @@ const SWEEP_WITHOUT_IDS_PATCH = 'diachronic-sweep-without-ids';
 // Looks for stragglers after the sweeps: histories recorded before have none.
 const STRAGGLERS_PATCH = 'diachronic-stragglers';
 
-export const DEFAULT_STRAGGLER_AFTER_MS = 10 * 60_000;
 /** Who stops a migration whose upgrade dry run failed: named so in the events and the reason. */
 export const DRY_RUN_ACTOR = 'diachronic (upgrade dry run)';
 

@@ -8,10 +8,9 @@ import {
   familyWorkflowStart,
 } from '@diachronic/contract';
 import { requestDeploymentUpdate } from '@diachronic/contract/temporal';
-import { DiachronicConfig } from '../config';
 import { TemporalAccess } from './temporal';
 import { applicationFailureType, unavailable } from './temporalErrors';
-import { effectiveOptions, given } from './deploymentPolicy';
+import { DeploymentPolicies, given } from './deploymentPolicy';
 
 /** A request as a caller (a person or a GitHub delivery) makes it: options it leaves out get the defaults. */
 export type DeploymentAsk = Omit<DeploymentRequest, 'options'> & { options: Partial<DeploymentOptions> };
@@ -23,14 +22,13 @@ export type DeploymentAsk = Omit<DeploymentRequest, 'options'> & { options: Part
 export class DeploymentRequests {
   constructor(
     private readonly temporal: TemporalAccess,
-    private readonly config: DiachronicConfig,
+    private readonly policies: DeploymentPolicies,
   ) {}
 
   build({ options, ...ask }: DeploymentAsk): DeploymentRequest {
-    const family = this.config.families.get(ask.family);
     const request = {
       ...given(ask),
-      options: effectiveOptions([this.config.deploymentDefaults, ...(family ? [family] : []), options]),
+      options: this.policies.optionsFor(ask.family, options),
     } as DeploymentRequest;
     // The same check the family workflow's validator makes, so a bad request fails here with a 400.
     const problem = deploymentRequestProblem(request);

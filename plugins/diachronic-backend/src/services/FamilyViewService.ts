@@ -9,6 +9,7 @@ import {
   FamilyView,
   diachronicDeploymentReadPermission,
 } from '@diachronic/backstage-plugin-diachronic-common';
+import { DeploymentPolicies } from './deploymentPolicy';
 import { EndedDeployments } from './EndedDeployments';
 import { EntityAccess } from './entities';
 import { TemporalAccess } from './temporal';
@@ -44,6 +45,7 @@ export class FamilyViewService {
       unleashVersions: UnleashVersions;
       entities: EntityAccess;
       endedDeployments: EndedDeployments;
+      policies: DeploymentPolicies;
       logger: LoggerService;
     },
   ) {}
@@ -134,6 +136,7 @@ export class FamilyViewService {
     return {
       family,
       ...(problems.length > 0 && { problems }),
+      policy: this.options.policies.describe(family, live.deployment?.request.options),
       versions,
       ...(live.deployment && { deployment: live.deployment }),
       queue: live.queue,

@@ -13,6 +13,7 @@ import { useControlPermissions, useDeploymentControl } from '../../hooks';
 import { DeploymentActions } from '../DeploymentActions';
 import { DeploymentHistory, EventsTimeline } from '../DeploymentHistory';
 import { DeploymentProgress } from '../DeploymentProgress';
+import { FamilyPolicy } from '../FamilyPolicy';
 import { VersionsTable } from '../VersionsTable';
 
 interface RunningDeploymentProps {
@@ -95,6 +96,11 @@ export function FamilyPanel({ entityRef, family, onChanged }: FamilyPanelProps) 
         />
       )}
       <Queue queue={family.queue} />
+      {family.policy && (
+        <Box mt={2}>
+          <FamilyPolicy family={family.family} policy={family.policy} />
+        </Box>
+      )}
       <Grid container spacing={2}>
         <Grid item xs={12}>
           <VersionsTable versions={family.versions} />

@@ -1,0 +1,1 @@
+export { FamilyPolicy } from './FamilyPolicy';
