@@ -3,6 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import { Router } from '@diachronic/routing';
 import { createActivities } from './activities';
+import { FamilySchedules } from './schedules/family-schedules';
 import { WorkerConfig } from './config';
 import { VersionWorkers } from './kubernetes/version-workers';
 import { UnleashAdminClient } from './unleash/admin-client';
@@ -40,6 +41,7 @@ export async function createDiachronicWorker(
     router,
     versionFlags: new VersionFlags(admin),
     versionWorkers: VersionWorkers.fromEnvironment({ namespace: config.kubernetes.namespace }),
+    schedules: new FamilySchedules(temporal),
     routerLagMs: 2 * (config.unleash.refreshIntervalMs ?? DEFAULT_ROUTER_REFRESH_MS),
     gateWebhookSecret: config.gateWebhookSecret,
   });

@@ -28,6 +28,15 @@ export function versionTaskQueue(family: string, versionId: string): string {
   return `${family}@${versionId}`;
 }
 
+/**
+ * Whether `taskQueue` is one of the family's version queues, `<family>@<versionId>`: the family is given and
+ * cannot hold `@`, so nothing is split.
+ */
+export function isFamilyTaskQueue(family: string, taskQueue: string): boolean {
+  const prefix = `${family}@`;
+  return taskQueue.startsWith(prefix) && VERSION_ID_PATTERN.test(taskQueue.slice(prefix.length));
+}
+
 /** Human-readable and sortable by seq within a family; never parsed back (see parseFlagMetadata). */
 export function versionFlagName(family: string, seq: number, versionId: string): string {
   return `diachronic.${family}.v${String(seq).padStart(6, '0')}.${versionId}`;

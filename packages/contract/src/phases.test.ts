@@ -1,8 +1,8 @@
 import { controlPhases, deploymentPhases, isTerminalPhase, publishedPhases } from './phases';
 
 describe('phases', () => {
-  it('publishes every phase but those of requests without a workflow (queued, cancelled)', () => {
-    expect([...publishedPhases, 'queued', 'cancelled'].sort()).toEqual([...deploymentPhases].sort());
+  it('publishes every phase but those of requests without a workflow (queued, cancelled, superseded)', () => {
+    expect([...publishedPhases, 'queued', 'cancelled', 'superseded'].sort()).toEqual([...deploymentPhases].sort());
   });
 
   it('allows controls only in active phases, and cancel only while queued', () => {

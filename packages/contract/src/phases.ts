@@ -2,13 +2,16 @@
 
 /** `queued`: waiting in its family's queue behind the running deployment (no workflow of its own yet). */
 export const activePhases = ['queued', 'preparing', 'dark', 'rolling_out', 'migrating', 'cleaning_up'] as const;
-/** `cancelled`: taken out of the queue before it started. */
-export const terminalPhases = ['completed', 'overridden', 'aborted', 'failed', 'cancelled'] as const;
+/**
+ * `cancelled`: taken out of the queue before it started; `superseded`: taken out of the queue by a newer
+ * request of a family whose queue policy is `latest`.
+ */
+export const terminalPhases = ['completed', 'overridden', 'aborted', 'failed', 'cancelled', 'superseded'] as const;
 /** Every phase, in lifecycle order. */
 export const deploymentPhases = [...activePhases, ...terminalPhases] as const;
 /**
  * The phases a deployment workflow publishes (search attribute `DiachronicPhase`), which lists can filter
- * by; `queued` and `cancelled` belong to requests that have no workflow of their own.
+ * by; `queued`, `cancelled` and `superseded` belong to requests that have no workflow of their own.
  */
 export const publishedPhases = [
   'preparing',

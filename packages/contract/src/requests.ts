@@ -60,6 +60,11 @@ export const deploymentOptionsSchema = z.strictObject({
   upgradeDryRun: upgradeDryRunSchema.optional(),
   /** Old workflows move in waves (a canary, a bake, the gate, growing waves); absent: as routing allows. */
   waves: migrationWavesSchema.optional(),
+  /**
+   * The family's queue: `all` (default) runs every request in turn; `latest`: this request supersedes the
+   * requests waiting before it (the running deployment is not touched).
+   */
+  queue: z.enum(['all', 'latest']).optional(),
 });
 export type DeploymentOptions = z.infer<typeof deploymentOptionsSchema>;
 

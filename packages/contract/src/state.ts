@@ -56,6 +56,8 @@ export interface MigrationState {
   dryRun?: UpgradeDryRunReport;
   /** The waves, when the deployment moves old workflows in waves. */
   wave?: WaveState;
+  /** Why the old version was not retired at the last try (routing still uses it, a schedule still targets it). */
+  retireRefused?: string;
 }
 
 /** Workflows told to migrate longer ago than the threshold that still run on the old queue. */
@@ -130,10 +132,12 @@ export interface QueuedRequest {
   request?: DeploymentRequest;
 }
 
-/** A queued request that was cancelled before it started. */
+/** A queued request that was cancelled (or superseded) before it started. */
 export interface CancelledRequest extends QueuedRequest {
   cancelledBy: Actor;
   cancelledAt: string;
+  /** Set when a newer request of a `latest` queue took its place: that request's version. */
+  supersededBy?: string;
 }
 
 export interface FamilyState {

@@ -1,7 +1,9 @@
 export {
   createRoutingClient,
   createRoutingInterceptor,
+  createScheduleRoutingInterceptor,
   NoLiveVersionError,
+  routeScheduleAction,
   type ManagedWorkflowTypes,
   type RoutingClientOptions,
   type RoutingInterceptorOptions,

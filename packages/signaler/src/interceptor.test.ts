@@ -20,7 +20,7 @@ import {
   waitForCount,
 } from './__testUtils__/services';
 import { addAndGetUpdate, finishSignal } from './__testUtils__/workflows';
-import { createRoutingClient, NoLiveVersionError } from './interceptor';
+import { createRoutingClient, NoLiveVersionError, routeScheduleAction } from './interceptor';
 import { diachronicSearchAttributes } from './search-attributes';
 
 jest.setTimeout(120_000);
@@ -212,5 +212,56 @@ describe('the routing interceptor on the real services', () => {
         searchAttributes: { DiachronicIsTest: [true] },
       }),
     ).rejects.toThrow('typedSearchAttributes');
+  });
+
+  it('creates schedules of managed types on the routed queue, stamped, and marks them as the family\'s; others untouched', async () => {
+    const scheduleOf = async (workflowType: string, workflowId: string, isTest?: boolean) => {
+      const handle = await client.schedule.create({
+        scheduleId: `${workflowId}-schedule`,
+        spec: { intervals: [{ every: '1h' }] },
+        action: {
+          type: 'startWorkflow',
+          workflowType,
+          workflowId,
+          taskQueue: plainQueue,
+          args: [],
+          ...(isTest !== undefined && { typedSearchAttributes: isTestAttribute(isTest) }),
+        },
+        state: { paused: true },
+      });
+      try {
+        const { action, typedSearchAttributes } = await handle.describe();
+        if (action.type !== 'startWorkflow') throw new Error('not a start');
+        const typed = action.typedSearchAttributes;
+        const pairs = Array.isArray(typed) ? typed : (typed?.getAll() ?? []);
+        const value = (name: string) => pairs.find(pair => pair.key.name === name)?.value;
+        return {
+          taskQueue: action.taskQueue,
+          routedVersionId: value(diachronicSearchAttributes.routedVersionId.name),
+          isTest: value(diachronicSearchAttributes.isTest.name),
+          family: typedSearchAttributes.get(diachronicSearchAttributes.family),
+        };
+      } finally {
+        await handle.delete();
+      }
+    };
+    const id = sampleIds.find(sample => router.route(family, sample, { isTest: false })?.versionId === v2.versionId)!;
+    expect(await scheduleOf('idle', id)).toEqual({ taskQueue: v2.taskQueue, routedVersionId: v2.versionId, isTest: undefined, family });
+    // Test traffic of a dark version, as a start would be.
+    expect(await scheduleOf('darkIdle', `${darkFamily}/nightly`, true)).toEqual({
+      taskQueue: dark.taskQueue,
+      routedVersionId: dark.versionId,
+      isTest: true,
+      family: darkFamily,
+    });
+    expect(await scheduleOf('unmanaged', `${family}/plain-nightly`)).toEqual({
+      taskQueue: plainQueue,
+      routedVersionId: undefined,
+      isTest: undefined,
+      family: undefined,
+    });
+    // An update routes its action the same way.
+    const action = { type: 'startWorkflow' as const, workflowType: 'idle', workflowId: id, taskQueue: 'placeholder', args: [] };
+    expect(routeScheduleAction({ router, families }, action)).toMatchObject({ taskQueue: v2.taskQueue });
   });
 });

@@ -259,6 +259,10 @@ describe('diachronic backend against real Temporal, Unleash and a Diachronic wor
     const view = (await entityView()).families[0];
     expect(view.queue.map(entry => entry.versionId)).toEqual([v4]);
     expect(view.cancelled).toEqual([expect.objectContaining({ versionId: v5, cancelledBy: { who: USER, why: 'superseded by v4' } })]);
+    // The history shows the request that never ran, with why.
+    expect(view.history).toContainEqual(
+      expect.objectContaining({ versionId: v5, runId: '', phase: 'cancelled', reason: `cancelled by ${USER}: superseded by v4` }),
+    );
 
     const missingReason = await control(v3, 'abort').expect(400);
     expect(missingReason.body.error).toMatchObject({ name: 'InputError', message: 'body.reason: is required' });

@@ -13,6 +13,7 @@ export const phaseLabels: Record<DeploymentPhase, string> = {
   aborted: 'Aborted',
   failed: 'Failed',
   cancelled: 'Cancelled',
+  superseded: 'Superseded',
 };
 
 /** The phases a deployment can be listed in, in lifecycle order (the Deployments page filters by them). */
@@ -32,6 +33,7 @@ export function phaseTone(phase: DeploymentPhase): PhaseTone {
     case 'overridden':
     case 'aborted':
     case 'cancelled':
+    case 'superseded':
       return 'stopped';
     default:
       return 'active';

@@ -2,6 +2,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import { VersionInUseError, VersionWorkers } from '../kubernetes/version-workers';
 import { ArchivedVersionError, VersionFlags } from '../unleash/version-flags';
 import { createVersionActivities } from './versions';
+import type { FamilySchedules } from '../schedules/family-schedules';
+
+const noSchedules = { targeting: async () => [], moveTo: async () => [] } as Pick<FamilySchedules, 'targeting' | 'moveTo'>;
 
 /** Failure injection: which errors stop a deployment at once instead of being retried forever. */
 describe('version activities turn final errors into non-retryable failures', () => {
@@ -13,7 +16,7 @@ describe('version activities turn final errors into non-retryable failures', () 
         throw new ArchivedVersionError('order', 'abc1234', version.flag);
       },
     } as unknown as VersionFlags;
-    const activities = createVersionActivities({ versionFlags, versionWorkers: {} as VersionWorkers });
+    const activities = createVersionActivities({ versionFlags, versionWorkers: {} as VersionWorkers, schedules: noSchedules });
     const error = await activities.prepareVersion({ family: 'order', versionId: 'abc1234' }).catch(e => e);
     expect(error).toBeInstanceOf(ApplicationFailure);
     expect(error).toMatchObject({ type: 'ArchivedVersion', nonRetryable: true });
@@ -28,8 +31,26 @@ describe('version activities turn final errors into non-retryable failures', () 
         throw new VersionInUseError('order', 'abc1234', 'diachronic');
       },
     } as unknown as VersionWorkers;
-    const activities = createVersionActivities({ versionFlags, versionWorkers });
+    const activities = createVersionActivities({ versionFlags, versionWorkers, schedules: noSchedules });
     await expect(activities.retireVersion({ version })).rejects.toMatchObject({ type: 'VersionInUse', nonRetryable: true });
     expect(archive).not.toHaveBeenCalled();
+  });
+
+  it('keeps a version a schedule still starts workflows on, naming the schedules', async () => {
+    const deleteVersion = jest.fn();
+    const schedules = {
+      ...noSchedules,
+      targeting: async () => [
+        { scheduleId: 'nightly-report', taskQueue: version.taskQueue },
+        { scheduleId: 'hourly-sync', taskQueue: version.taskQueue },
+      ],
+    };
+    const activities = createVersionActivities({ versionFlags: {} as VersionFlags, versionWorkers: { deleteVersion } as unknown as VersionWorkers, schedules });
+    await expect(activities.retireVersion({ version })).rejects.toMatchObject({
+      type: 'VersionInUse',
+      nonRetryable: true,
+      message: 'order@abc1234 is kept: schedules nightly-report, hourly-sync still start workflows there',
+    });
+    expect(deleteVersion).not.toHaveBeenCalled();
   });
 });

@@ -1,12 +1,15 @@
 /** Activities over the version registry (Unleash flags) and the versions' workers (Kubernetes). */
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Actor, VersionRef } from '@diachronic/contract';
 import { VersionInUseError, VersionWorkers } from '../kubernetes/version-workers';
+import { FamilySchedules } from '../schedules/family-schedules';
 import { ArchivedVersionError, VersionFlag, VersionFlags } from '../unleash/version-flags';
 
 export interface VersionActivityDeps {
   versionFlags: VersionFlags;
   versionWorkers: VersionWorkers;
+  schedules: Pick<FamilySchedules, 'targeting' | 'moveTo'>;
 }
 
 export interface PreparedVersion {
@@ -20,7 +23,9 @@ export interface PreparedVersion {
 
 const ref = ({ family, versionId, seq, taskQueue, flag }: VersionFlag): VersionRef => ({ family, versionId, seq, taskQueue, flag });
 
-export function createVersionActivities({ versionFlags, versionWorkers }: VersionActivityDeps) {
+const versionInUse = (message: string) => ApplicationFailure.create({ type: 'VersionInUse', message, nonRetryable: true });
+
+export function createVersionActivities({ versionFlags, versionWorkers, schedules }: VersionActivityDeps) {
   const inUse = (family: string, versionId: string) => versionFlags.versionInUse(family, versionId);
 
   return {
@@ -53,18 +58,31 @@ export function createVersionActivities({ versionFlags, versionWorkers }: Versio
       await versionFlags.markAborted({ flag }, actor);
     },
 
-    /** Deletes the version's workers and archives its flag; refuses while routing can still send work there. */
+    /**
+     * Deletes the version's workers and archives its flag; refuses while routing can still send work there
+     * or a schedule still starts workflows on its queue (naming them).
+     */
     async retireVersion({ version }: { version: VersionRef }): Promise<{ deletedDeployments: string[] }> {
+      const scheduled = await schedules.targeting(version.family, version.taskQueue);
+      if (scheduled.length > 0) {
+        const ids = scheduled.map(schedule => schedule.scheduleId).join(', ');
+        throw versionInUse(`${version.taskQueue} is kept: schedule${scheduled.length === 1 ? '' : 's'} ${ids} still start${scheduled.length === 1 ? 's' : ''} workflows there`);
+      }
       try {
         const { deleted } = await versionWorkers.deleteVersion(version.family, version.versionId, { inUse });
         await versionFlags.archive(version);
         return { deletedDeployments: deleted };
       } catch (error) {
-        if (error instanceof VersionInUseError) {
-          throw ApplicationFailure.create({ type: 'VersionInUse', message: error.message, nonRetryable: true });
-        }
+        if (error instanceof VersionInUseError) throw versionInUse(error.message);
         throw error;
       }
+    },
+
+    /** Moves every schedule of the family to the version's queue (it takes all new starts now). */
+    async moveSchedules({ version }: { version: VersionRef }) {
+      const context = Context.current();
+      const moved = await schedules.moveTo(version, () => context.heartbeat());
+      return { moved: moved.map(({ scheduleId, taskQueue }) => ({ scheduleId, from: taskQueue })) };
     },
   };
 }

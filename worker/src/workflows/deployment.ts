@@ -61,7 +61,7 @@ import {
   sweepNowSignal,
 } from './messages';
 import { diachronicMigration, DRY_RUN_ACTOR } from './migration';
-import { flagActivities, stopActivities } from './proxies';
+import { flagActivities, scheduleActivities, stopActivities } from './proxies';
 import { diachronicRollout, RolloutResult } from './rollout';
 
 /** How long an abort lets the rollout and migration stop by themselves before it terminates them. */
@@ -69,6 +69,8 @@ export const ABORT_GRACE_MS = 5_000;
 
 const now = () => new Date().toISOString();
 
+// Schedules of the family move to the new version's queue once it takes 100%; runs from before move none.
+const SCHEDULES_FOLLOW_PATCH = 'diachronic-schedules-follow';
 // A pause also holds the migration's sweeps (and resume releases them); runs from before pause the rollout only.
 const PAUSE_HOLDS_MIGRATION_PATCH = 'diachronic-pause-holds-migration';
 
@@ -531,6 +533,15 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
         }
       } else {
         record({ who: 'diachronic' }, 'rollout completed', 'live at 100%');
+      }
+
+      // The new version takes every new start: schedules of the family start there too from now on.
+      if (state.livePercent === 100 && patched(SCHEDULES_FOLLOW_PATCH)) {
+        const { moved } = await scheduleActivities.moveSchedules({ version: prepared.version });
+        if (moved.length > 0) {
+          const which = moved.map(entry => `${entry.scheduleId} (from ${entry.from})`).join(', ');
+          record({ who: 'diachronic' }, 'schedules moved', `${which} now start workflows on ${prepared.version.taskQueue}`);
+        }
       }
 
       if (migration) {

@@ -7,6 +7,7 @@ import {
   continueAsNew,
   executeChild,
   log,
+  patched,
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
@@ -32,6 +33,9 @@ export interface FamilyInput {
 
 /** How many cancelled requests the family keeps, for who cancelled what and why. */
 const CANCELLED_KEPT = 20;
+
+// A request of a `latest` queue supersedes those waiting: runs from before queued every request.
+const LATEST_WINS_PATCH = 'diachronic-latest-wins';
 
 /**
  * The one workflow per family that takes deployment requests and runs them one at a time, in order.
@@ -64,20 +68,28 @@ export async function diachronicFamily(input: FamilyInput): Promise<void> {
   });
   setHandler(familyStateQuery, familyState);
 
+  /** Takes a queued request out of the queue, keeping it (bounded) with who took it out and why. */
+  const withdraw = (index: number, cancelledBy: CancelledRequest['cancelledBy'], supersededBy?: string) => {
+    const [{ request, requestedAt }] = queue.splice(index, 1);
+    cancelled.push({
+      versionId: request.versionId,
+      requestedBy: request.requestedBy,
+      requestedAt,
+      request,
+      cancelledBy,
+      cancelledAt: new Date().toISOString(),
+      ...(supersededBy !== undefined && { supersededBy }),
+    });
+    cancelled.splice(0, Math.max(0, cancelled.length - CANCELLED_KEPT));
+  };
+
   setHandler(
     cancelQueuedUpdate,
     ({ versionId, ...actor }) => {
-      const index = queue.findIndex(entry => entry.request.versionId === versionId);
-      const [{ request, requestedAt }] = queue.splice(index, 1);
-      cancelled.push({
-        versionId,
-        requestedBy: request.requestedBy,
-        requestedAt,
-        request,
-        cancelledBy: actor,
-        cancelledAt: new Date().toISOString(),
-      });
-      cancelled.splice(0, Math.max(0, cancelled.length - CANCELLED_KEPT));
+      withdraw(
+        queue.findIndex(entry => entry.request.versionId === versionId),
+        actor,
+      );
       publish();
       return familyState();
     },
@@ -114,6 +126,10 @@ export async function diachronicFamily(input: FamilyInput): Promise<void> {
         workflowId,
         message: `${family} ${request.versionId} was already deployed (${previous.phase ?? previous.status})`,
       };
+    }
+    if (request.options.queue === 'latest' && queue.length > 0 && patched(LATEST_WINS_PATCH)) {
+      const why = `superseded by ${request.versionId} (queue policy: latest)`;
+      while (queue.length > 0) withdraw(0, { who: 'diachronic', why }, request.versionId);
     }
     queue.push({ request, requestedAt: new Date().toISOString() });
     publish();

@@ -115,6 +115,8 @@ async function migration(input: MigrationInput): Promise<MigrationResult> {
   const stragglerAfterMs = input.stragglerAfterMs ?? DEFAULT_STRAGGLER_AFTER_MS;
   let stragglers: StragglerReport | undefined;
   let lastSweep: { running: number; at: string; newLivePercent: number } | undefined;
+  /** Why the last attempt to retire the old version was refused (a schedule still starts there, say). */
+  let retireRefused: string | undefined;
   const wake = { sweepNow: false, held: false };
   setHandler(sweepNowSignal, () => {
     wake.sweepNow = true;
@@ -147,6 +149,7 @@ async function migration(input: MigrationInput): Promise<MigrationResult> {
       ...(stragglers && { stragglers }),
       ...(dryRunReport && { dryRun: dryRunReport }),
       ...(waveNow && { wave: waveNow }),
+      ...(retireRefused && { retireRefused }),
     } satisfies MigrationState);
   };
 
@@ -298,8 +301,10 @@ async function migration(input: MigrationInput): Promise<MigrationResult> {
           const retired = await retireActivities.retireVersion({ version: oldVersion });
           return { signaled: signaledTotal, deletedDeployments: retired.deletedDeployments };
         } catch (error) {
-          // Someone lowered the new version's percentage after the drain check: keep migrating.
+          // Someone lowered the new version's percentage after the drain check, or a schedule still starts
+          // workflows on the old queue: keep migrating, and say why.
           if (!isVersionInUse(error)) throw error;
+          retireRefused = (error as ActivityFailure).cause?.message;
         }
       }
     }

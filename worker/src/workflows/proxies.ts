@@ -19,6 +19,13 @@ export const retireActivities = proxyActivities<Pick<Activities, 'retireVersion'
   retry: { ...retryUntilBack, nonRetryableErrorTypes: ['VersionInUse'] },
 });
 
+/** Describes every schedule of the namespace: heartbeats, and gets as long as many schedules need. */
+export const scheduleActivities = proxyActivities<Pick<Activities, 'moveSchedules'>>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '30 seconds',
+  retry: retryUntilBack,
+});
+
 /** retireVersion refused: routing still sends workflows to that version. */
 export function isVersionInUse(error: unknown): boolean {
   return error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.type === 'VersionInUse';

@@ -372,6 +372,35 @@ describe('deployments against real Temporal, Unleash and kube-apiserver', () => 
     expect(v3Done.previous?.versionId).toBe(v2);
   });
 
+  it('a latest queue: each newer request supersedes those waiting, naming it; the running deployment is untouched', async () => {
+    const family = uniqueFamily();
+    await h.deployInitial(family);
+    const [v2, v3, v4, v5] = [uniqueVersionId(), uniqueVersionId(), uniqueVersionId(), uniqueVersionId()];
+    const latest = fastOptions({ migratory: false, queue: 'latest' });
+    await h.deploy(h.request(family, v2, { ...latest, dark: true }));
+    await h.waitForPhase(family, v2, ['dark']);
+    expect(await h.deploy(h.request(family, v3, latest))).toMatchObject({ outcome: 'queued', position: 1 });
+    expect(await h.deploy(h.request(family, v4, latest))).toMatchObject({ outcome: 'queued', position: 1 });
+    expect(await h.deploy(h.request(family, v5, latest, 'user:default/rel'))).toMatchObject({ outcome: 'queued', position: 1 });
+
+    const familyHandle = h.client.workflow.getHandle(workflowIds.family(family));
+    const after = await familyHandle.query(familyStateQuery);
+    expect(after).toMatchObject({ current: { versionId: v2 }, queue: [{ versionId: v5 }] });
+    expect(after.cancelled?.map(({ versionId, supersededBy, cancelledBy }) => ({ versionId, supersededBy, cancelledBy }))).toEqual([
+      { versionId: v3, supersededBy: v4, cancelledBy: { who: 'diachronic', why: `superseded by ${v4} (queue policy: latest)` } },
+      { versionId: v4, supersededBy: v5, cancelledBy: { who: 'diachronic', why: `superseded by ${v5} (queue policy: latest)` } },
+    ]);
+    h.recordHistory('family-latest-wins', workflowIds.family(family), (await familyHandle.describe()).runId);
+    // The running one goes on; a superseded version's deployment never starts.
+    expect((await h.state(family, v2)).phase).toBe('dark');
+    await h.client.workflow.getHandle(workflowIds.deployment(family, v2)).executeUpdate(promoteUpdate, { args: [{ who: 'user:default/qa' }] });
+    const v5Done = await h.waitForPhase(family, v5, ['completed']);
+    expect(v5Done.previous?.versionId).toBe(v2);
+    for (const superseded of [v3, v4]) {
+      await expect(h.client.workflow.getHandle(workflowIds.deployment(family, superseded)).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+    }
+  });
+
   it('refuses an invalid request with the field named, and starts nothing', async () => {
     const family = uniqueFamily();
     const bad = h.request(family, 'NOT-A-SHA', fastOptions());

@@ -1,6 +1,6 @@
 /** The entity Rollout tab's data: for each family an entity owns, its versions, running deployment, queue and history. */
 import { BackstageCredentials, LoggerService } from '@backstage/backend-plugin-api';
-import { DRAIN_WINDOW_MS, VersionRef, forecastDrain } from '@diachronic/contract';
+import { CancelledRequest, DRAIN_WINDOW_MS, VersionRef, forecastDrain, workflowIds } from '@diachronic/contract';
 import {
   DeploymentHistoryEntry,
   EntityFamiliesResponse,
@@ -36,6 +36,26 @@ function allVersions(served: FamilyVersion[], named: Array<VersionRef | null | u
     if (ref && !byVersionId.has(ref.versionId)) byVersionId.set(ref.versionId, retiredVersion(ref));
   }
   return [...byVersionId.values()].sort((a, b) => b.seq - a.seq);
+}
+
+/**
+ * Requests that never ran, taken out of the queue (cancelled by a person, or superseded by a newer request
+ * of a `latest` queue), as history entries: no workflow of their own, so no run id.
+ */
+function withdrawnRequests(family: string, cancelled: CancelledRequest[]): DeploymentHistoryEntry[] {
+  return cancelled.map(entry => {
+    const { who, why } = entry.cancelledBy;
+    return {
+      workflowId: workflowIds.deployment(family, entry.versionId),
+      runId: '',
+      versionId: entry.versionId,
+      phase: entry.supersededBy === undefined ? 'cancelled' : 'superseded',
+      status: 'cancelled',
+      startedAt: entry.requestedAt,
+      endedAt: entry.cancelledAt,
+      reason: entry.supersededBy === undefined ? `cancelled by ${who}${why ? `: ${why}` : ''}` : `superseded by ${entry.supersededBy}`,
+    };
+  });
 }
 
 export class FamilyViewService {
@@ -126,10 +146,13 @@ export class FamilyViewService {
       }),
     ]);
     const outcomes = await Promise.all(rows.map(({ summary }) => endedDeployments.outcomeOf(summary)));
-    const history: DeploymentHistoryEntry[] = rows.map(({ summary }, i) => {
+    const ran: DeploymentHistoryEntry[] = rows.map(({ summary }, i) => {
       const reason = outcomes[i]?.reason;
       return reason ? { ...summary, reason } : summary;
     });
+    const history = [...ran, ...withdrawnRequests(family, live.cancelled)]
+      .sort((a, b) => b.startedAt.localeCompare(a.startedAt))
+      .slice(0, HISTORY_LIMIT);
     for (const stuck of live.deployment?.stuck ?? []) problems.push(describeStuck(stuck));
     const named = [live.deployment, ...outcomes].flatMap(outcome => [outcome?.version, outcome?.previous]);
     const versions = await this.withDrainForecasts(family, allVersions(served, named), problems);

@@ -59,9 +59,15 @@ export function DeploymentHistory({ history, events }: DeploymentHistoryProps) {
         ? [
             {
               tooltip: 'Events',
-              render: ({ rowData }: { rowData: DeploymentHistoryEntry }) => (
-                <DeploymentEvents entityRef={{ kind, namespace, name }} family={family} versionId={rowData.versionId} />
-              ),
+              render: ({ rowData }: { rowData: DeploymentHistoryEntry }) =>
+                // A request taken out of the queue never ran: its reason is all there is.
+                rowData.runId ? (
+                  <DeploymentEvents entityRef={{ kind, namespace, name }} family={family} versionId={rowData.versionId} />
+                ) : (
+                  <Box px={4} py={1}>
+                    <Typography variant="body2">Never ran: {rowData.reason}</Typography>
+                  </Box>
+                ),
             },
           ]
         : undefined,

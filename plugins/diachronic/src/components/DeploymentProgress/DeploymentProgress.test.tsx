@@ -32,6 +32,21 @@ describe('DeploymentProgress', () => {
   it('shows migration progress against the old queue', async () => {
     await renderInTestApp(<DeploymentProgress deployment={deploymentIn('migrating')} />);
     expect(screen.getByTestId('migration')).toHaveTextContent('120 signaled · 45 still on the old queue order@1111111');
+    expect(screen.queryByTestId('retire-refused')).not.toBeInTheDocument();
+  });
+
+  it('says why the old version is not retired', async () => {
+    const deployment = deploymentIn('cleaning_up');
+    deployment.migration = {
+      signaled: 165,
+      remaining: 0,
+      stage: 'sweeping',
+      retireRefused: 'order@1111111 is kept: schedule order-nightly still starts workflows there',
+    };
+    await renderInTestApp(<DeploymentProgress deployment={deployment} />);
+    expect(screen.getByTestId('retire-refused')).toHaveTextContent(
+      'The old version is not retired yet: order@1111111 is kept: schedule order-nightly still starts workflows there',
+    );
   });
 
   describe('the upgrade dry run and the waves', () => {

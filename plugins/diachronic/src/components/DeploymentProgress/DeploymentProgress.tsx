@@ -201,6 +201,11 @@ function MigrationSummary({ deployment, temporalUiUrl }: { deployment: Deploymen
         {previous ? ` ${previous.taskQueue}` : ''}
         {migration.lastSweepAt && ` · last sweep ${formatTime(migration.lastSweepAt)}`}
       </Typography>
+      {migration.retireRefused && (
+        <Typography variant="body2" color="error" data-testid="retire-refused">
+          The old version is not retired yet: {migration.retireRefused}
+        </Typography>
+      )}
       {migration.dryRun && <DryRunSummary dryRun={migration.dryRun} temporalUiUrl={temporalUiUrl} />}
       {migration.wave && <WaveSummary wave={migration.wave} signaled={migration.signaled} />}
       {migration.stragglers && <Stragglers report={migration.stragglers} temporalUiUrl={temporalUiUrl} />}
