@@ -95,7 +95,16 @@ interface DeploymentPolicyConfig {
     | 'gate'
     | 'upgradeDryRun'
     | 'waves'
+    | 'queue'
+    | 'windows'
   >;
+  /** `all` (default): requests run in turn; `latest`: a new request supersedes those waiting. */
+  queue?: 'all' | 'latest';
+  /**
+   * When deployments may take steps (rollout steps, migration waves): weekly periods in a time zone, e.g.
+   * `Mon-Thu 09:00-16:00 Europe/Berlin`. Outside them a deployment holds at its step. Default: any time.
+   */
+  windows?: string[];
   /** Wait in `dark` (live 0%, test traffic only) until promoted. Default false. */
   dark?: boolean;
   /** The family's workflows handle the migrate signal. Default false. */

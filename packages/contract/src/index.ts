@@ -13,4 +13,5 @@ export * from './phases';
 export * from './requests';
 export * from './schedule';
 export * from './state';
+export * from './windows';
 export * from './workflows';

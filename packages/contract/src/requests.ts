@@ -7,6 +7,7 @@ import { FAMILY_PATTERN, VERSION_ID_PATTERN } from './naming';
 import { healthGateSchema } from './health';
 import { migrationWavesSchema, upgradeDryRunSchema } from './migrationPolicy';
 import { scheduleSchema } from './schedule';
+import { deployWindowsSchema } from './windows';
 
 const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
@@ -65,6 +66,11 @@ export const deploymentOptionsSchema = z.strictObject({
    * requests waiting before it (the running deployment is not touched).
    */
   queue: z.enum(['all', 'latest']).optional(),
+  /**
+   * When the deployment may take steps (rollout steps, migration waves): weekly periods in a time zone,
+   * e.g. `Mon-Thu 09:00-16:00 Europe/Berlin`; outside them it holds where it is. Absent or empty: any time.
+   */
+  windows: deployWindowsSchema.optional(),
 });
 export type DeploymentOptions = z.infer<typeof deploymentOptionsSchema>;
 

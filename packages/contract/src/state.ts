@@ -116,6 +116,8 @@ export interface DeploymentState {
   events: DeploymentEvent[];
   /** The health gate's policy and its evaluations, when the deployment is guarded. */
   gate?: GateState;
+  /** Outside its deploy windows: the rollout and migration hold where they are until it opens. */
+  waitingForWindow?: { opensAt?: string };
   /**
    * Set by the backend, never by the workflow: the deployment's workflows (its own, rollout, migration)
    * that have failed their workflow tasks for a few minutes. Such a workflow does not move until its code

@@ -3,6 +3,7 @@ import { createHealthActivities, HealthActivityDeps } from './health';
 import { createSweepActivities, SweepActivityDeps } from './sweep';
 import { createTemporalActivities, TemporalActivityDeps } from './temporal';
 import { createUpgradeSampleActivities } from './upgradeSample';
+import { createWindowActivities } from './windows';
 import { createVersionActivities, VersionActivityDeps } from './versions';
 
 export type ActivityDeps = TemporalActivityDeps & SweepActivityDeps & VersionActivityDeps & HealthActivityDeps;
@@ -14,6 +15,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createSweepActivities(deps),
     ...createHealthActivities(deps),
     ...createUpgradeSampleActivities(deps),
+    ...createWindowActivities(),
   };
 }
 

@@ -61,13 +61,17 @@ import {
   sweepNowSignal,
 } from './messages';
 import { diachronicMigration, DRY_RUN_ACTOR } from './migration';
-import { flagActivities, scheduleActivities, stopActivities } from './proxies';
+import { flagActivities, scheduleActivities, stopActivities, windowActivities } from './proxies';
 import { diachronicRollout, RolloutResult } from './rollout';
 
 /** How long an abort lets the rollout and migration stop by themselves before it terminates them. */
 export const ABORT_GRACE_MS = 5_000;
 
 const now = () => new Date().toISOString();
+
+/** Who holds a deployment outside its deploy windows: named so in the events. */
+const WINDOW_ACTOR = 'diachronic (deploy window)';
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 // Schedules of the family move to the new version's queue once it takes 100%; runs from before move none.
 const SCHEDULES_FOLLOW_PATCH = 'diachronic-schedules-follow';
@@ -119,8 +123,14 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
     aborting: boolean;
     rolloutRunning: boolean;
     migrationRunning: boolean;
-    /** The migration's sweeps are held: by an operator's pause, or a failed health gate whose policy pauses. */
+    /** The migration's sweeps are held: by an operator's pause, a failed health gate whose policy pauses, or a closed window. */
     migrationHeld: boolean;
+    /** Paused by an operator or the health gate, until a resume (a closed window holds besides, by itself). */
+    paused: boolean;
+    /** Outside the deploy windows: steps and waves hold until one opens. */
+    windowClosed: boolean;
+    /** The windows were looked at once (or there are none): the first step may be taken when open. */
+    windowKnown: boolean;
     override?: { who: string; why?: string; percent: number };
   } = {
     promoted: false,
@@ -128,6 +138,9 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
     rolloutRunning: false,
     migrationRunning: false,
     migrationHeld: false,
+    paused: false,
+    windowClosed: false,
+    windowKnown: !(options.windows && options.windows.length > 0),
   };
   let rollout: ChildWorkflowHandle<typeof diachronicRollout> | undefined;
   /**
@@ -228,15 +241,16 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
     },
   );
 
+  const windowOpensText = () => (state.waitingForWindow?.opensAt ? ` at ${state.waitingForWindow.opensAt}` : '');
+
   /** What a pause stops: the rollout's steps, and (from the release that patched it) the migration's sweeps. */
   const pausable = (pausesMigration: boolean) => ({
     rollout: state.phase === 'rolling_out' && control.rolloutRunning && !state.step?.paused,
     migration: pausesMigration && control.migrationRunning && !control.migrationHeld,
   });
 
-  /** Pauses what runs: the rollout holds its step, the migration tells nobody more. By an operator or the gate. */
-  const pauseAll = async (actor: Actor, pausesMigration: boolean) => {
-    const what = pausable(pausesMigration);
+  /** Holds what runs and is not held yet: the rollout keeps its step, the migration tells nobody more. */
+  const holdChildren = async (what: ReturnType<typeof pausable>) => {
     if (what.rollout) {
       await rollout!.signal(rolloutControlSignal, 'pause');
       if (state.step) state.step = { ...state.step, paused: true, nextAt: undefined, eta: undefined };
@@ -247,6 +261,28 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
       control.migrationHeld = true;
       if (state.migration) state.migration = { ...state.migration, held: true };
     }
+  };
+
+  /** Lets the rollout take steps and the migration tell workflows again; answers whether the rollout was paused. */
+  const releaseChildren = async (): Promise<boolean> => {
+    const rolloutPaused = state.phase === 'rolling_out' && control.rolloutRunning && state.step?.paused === true;
+    if (rolloutPaused) {
+      await rollout!.signal(rolloutControlSignal, 'resume');
+      if (state.step) state.step = { ...state.step, paused: false };
+    }
+    if (control.migrationHeld && control.migrationRunning) {
+      await migration!.signal(migrationHoldSignal, false);
+      control.migrationHeld = false;
+      if (state.migration) state.migration = { ...state.migration, held: undefined };
+    }
+    return rolloutPaused;
+  };
+
+  /** Pauses what runs: the rollout holds its step, the migration tells nobody more. By an operator or the gate. */
+  const pauseAll = async (actor: Actor, pausesMigration: boolean) => {
+    const what = pausable(pausesMigration);
+    control.paused = true;
+    await holdChildren(what);
     if (!what.rollout && !what.migration) return;
     if (!what.migration) record(actor, 'pause');
     else if (what.rollout) record(actor, 'pause', 'the rollout holds its step; the migration tells no more workflows');
@@ -264,6 +300,7 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
       validator: (_actor: Actor) => {
         requirePhase('pause', ['rolling_out', 'migrating']);
         const what = pausable(true);
+        if (control.windowClosed && !control.paused && (control.rolloutRunning || control.migrationRunning)) return;
         if (what.rollout || what.migration) return;
         if (state.phase === 'rolling_out' && state.step?.paused) refuse('pause', 'the rollout is already paused');
         refuse('pause', control.migrationHeld ? 'the migration is already held' : 'neither a rollout nor a migration is running');
@@ -275,22 +312,22 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
     resumeUpdate,
     actor =>
       exclusive(async () => {
-        const rolloutPaused = state.phase === 'rolling_out' && control.rolloutRunning && state.step?.paused === true;
-        if (rolloutPaused) {
-          await rollout!.signal(rolloutControlSignal, 'resume');
-          if (state.step) state.step = { ...state.step, paused: false };
+        control.paused = false;
+        if (control.windowClosed) {
+          record(actor, 'resume', `steps and waves hold until the deploy window opens${windowOpensText()}`);
+          return state;
         }
-        if (control.migrationHeld && control.migrationRunning) {
-          await migration!.signal(migrationHoldSignal, false);
-          control.migrationHeld = false;
-          if (state.migration) state.migration = { ...state.migration, held: undefined };
-        }
+        const rolloutPaused = await releaseChildren();
         record(actor, 'resume', rolloutPaused ? undefined : 'the migration sweeps again');
         return state;
       }),
     {
       validator: (_actor: Actor) => {
         requirePhase('resume', ['rolling_out', 'migrating']);
+        if (control.windowClosed) {
+          if (!control.paused) refuse('resume', `nothing is paused: the deployment waits for its deploy window${windowOpensText()}`);
+          return;
+        }
         const rolloutPaused = state.phase === 'rolling_out' && control.rolloutRunning && state.step?.paused === true;
         if (!rolloutPaused && !(control.migrationHeld && control.migrationRunning)) {
           refuse('resume', state.phase === 'migrating' ? 'the migration is not held' : 'the rollout is not paused');
@@ -298,6 +335,34 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
       },
     },
   );
+
+  /** A deploy window closed or opened: the rollout and migration hold, or go on unless paused besides. */
+  const windowChanged = (open: boolean, changesAt: string | undefined) =>
+    exclusive(async () => {
+      if (control.aborting || open === !control.windowClosed) return;
+      control.windowClosed = !open;
+      if (!open) {
+        await holdChildren(pausable(true));
+        // After the signals, in one go: a query never sees the wait without the hold and its event.
+        state.waitingForWindow = changesAt ? { opensAt: changesAt } : {};
+        record({ who: WINDOW_ACTOR }, 'waiting for window', `steps and waves hold until the deploy window opens${windowOpensText()}`);
+        return;
+      }
+      if (!control.paused) await releaseChildren();
+      state.waitingForWindow = undefined;
+      record({ who: WINDOW_ACTOR }, 'window open', control.paused ? 'the deployment stays paused until resumed' : 'steps and waves go on');
+    });
+
+  /** Follows the deploy windows while rolling out and migrating: asks when the state next changes, sleeps until then. */
+  async function watchWindows(windows: string[]) {
+    for (;;) {
+      const { open, changesAt } = await windowActivities.deployWindow({ windows });
+      await windowChanged(open, changesAt);
+      control.windowKnown = true;
+      const untilChange = changesAt === undefined ? DAY_MS : Math.max(1000, Date.parse(changesAt) - Date.now());
+      await sleep(Math.min(untilChange, DAY_MS));
+    }
+  }
 
   /** Live 0%, dark off, the rollout and migration stop; nothing is deleted. By an operator or the health gate. */
   const abortDeployment = (actor: Actor) =>
@@ -448,10 +513,22 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
             }
           })
         : undefined;
+      const windows = options.windows ?? [];
+      const followingWindows =
+        windows.length > 0
+          ? watch.run(() => watchWindows(windows)).catch(async error => {
+              // Windows that cannot be read must not let the deployment take steps at any time.
+              if (!isCancellation(error)) {
+                await abortDeployment({ who: WINDOW_ACTOR, why: `the deploy windows could not be evaluated: ${failureReason(error)}` });
+              }
+            })
+          : undefined;
       const stopWatching = async () => {
         watch.cancel();
-        await watching;
+        await Promise.all([watching, followingWindows]);
       };
+      // The first step waits for a window, as every later one does.
+      await condition(() => control.windowKnown && !control.windowClosed);
       abortNeverWaits = patched('diachronic-abort-never-waits');
       // Passed only when set: an explicit undefined is not the SDK's default.
       const cancellation = abortNeverWaits ? { cancellationType: ChildWorkflowCancellationType.TRY_CANCEL } : {};

@@ -76,6 +76,11 @@ export function upgradeCheckActivities(taskQueue: string, timeoutMs: number, sam
   })[UPGRADE_CHECK_ACTIVITY];
 }
 
+export const windowActivities = proxyActivities<Pick<Activities, 'deployWindow'>>({
+  startToCloseTimeout: '30 seconds',
+  retry: retryUntilBack,
+});
+
 /** A look for stragglers is information only: a failed one is skipped until the next sweep. */
 export const stragglerActivities = proxyActivities<Pick<Activities, 'findStragglers'>>({
   startToCloseTimeout: '2 minutes',

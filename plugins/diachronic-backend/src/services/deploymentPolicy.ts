@@ -46,6 +46,8 @@ const BUILT_IN_VALUES: Partial<Record<OptionKey, unknown>> = {
   drainGuardMs: DEFAULT_DRAIN_GUARD_MS,
   cleanupPollMs: DEFAULT_CLEANUP_POLL_MS,
   stragglerAfterMs: DEFAULT_STRAGGLER_AFTER_MS,
+  queue: 'all',
+  windows: [],
 };
 
 /** A guard's settings with every default filled in, or only `enabled: false` when a layer turned it off. */

@@ -35,6 +35,14 @@ describe('DeploymentProgress', () => {
     expect(screen.queryByTestId('retire-refused')).not.toBeInTheDocument();
   });
 
+  it('says when a deployment waits for its deploy window', async () => {
+    const deployment = deploymentIn('rolling_out', { waitingForWindow: { opensAt: '2026-11-30T08:00:00.000Z' } });
+    await renderInTestApp(<DeploymentProgress deployment={deployment} />);
+    expect(screen.getByTestId('waiting-for-window')).toHaveTextContent(
+      `Outside its deploy windows: steps and waves hold until ${new Date('2026-11-30T08:00:00.000Z').toLocaleString()}.`,
+    );
+  });
+
   it('says why the old version is not retired', async () => {
     const deployment = deploymentIn('cleaning_up');
     deployment.migration = {

@@ -286,6 +286,12 @@ export function DeploymentProgress({ deployment, temporalUiUrl }: { deployment: 
           {reason}
         </Typography>
       )}
+      {deployment.waitingForWindow && (
+        <Typography variant="body2" color="primary" data-testid="waiting-for-window">
+          Outside its deploy windows: steps and waves hold
+          {deployment.waitingForWindow.opensAt ? ` until ${formatTime(deployment.waitingForWindow.opensAt)}` : ''}.
+        </Typography>
+      )}
       {phase === 'dark' && (
         <Typography variant="body2">
           Dark: only test traffic (isTest) reaches {request.versionId}; live stays at 0% until promoted.
