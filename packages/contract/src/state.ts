@@ -118,6 +118,8 @@ export interface DeploymentState {
   gate?: GateState;
   /** Outside its deploy windows: the rollout and migration hold where they are until it opens. */
   waitingForWindow?: { opensAt?: string };
+  /** Frozen by an operator: the rollout and migration hold where they are until the freeze ends. */
+  frozen?: Freeze;
   /**
    * Set by the backend, never by the workflow: the deployment's workflows (its own, rollout, migration)
    * that have failed their workflow tasks for a few minutes. Such a workflow does not move until its code
@@ -142,17 +144,41 @@ export interface CancelledRequest extends QueuedRequest {
   supersededBy?: string;
 }
 
+/**
+ * An operator's freeze: while it holds, no queued request of the family starts and the running deployment
+ * takes no step or wave. `family`: this family's own; `global`: every family's.
+ */
+export interface Freeze {
+  scope: 'family' | 'global';
+  who: string;
+  why: string;
+  /** ISO. */
+  at: string;
+  /** ISO: it ends by itself then; absent: until an unfreeze. */
+  until?: string;
+}
+
+/** What a freeze carries when asked for: who, why, and when it ends by itself (ISO, optional). */
+export interface FreezeInput {
+  who: string;
+  why: string;
+  until?: string;
+}
+
 export interface FamilyState {
   family: string;
   current?: { versionId: string; workflowId: string };
   queue: QueuedRequest[];
   /** The latest cancelled requests, newest last (absent from family workflows older than this field). */
   cancelled?: CancelledRequest[];
+  /** The freeze in force (the family's own, else the global one), if any. */
+  freeze?: Freeze;
 }
 
 export type RequestDeploymentResult =
   | { outcome: 'started'; workflowId: string }
-  | { outcome: 'queued'; workflowId: string; position: number }
+  /** `reason`: why it waits when nothing runs before it (a freeze). */
+  | { outcome: 'queued'; workflowId: string; position: number; reason?: string }
   | { outcome: 'duplicate'; workflowId: string; message: string };
 
 /** What a cancel of a queued request carries: which version, who asked and why. */

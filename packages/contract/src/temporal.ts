@@ -9,7 +9,15 @@ import {
   UpdateDefinition,
 } from '@temporalio/common';
 import type { Actor, DeploymentRequest } from './requests';
-import type { CancelQueuedInput, DeploymentState, FamilyState, OverrideInput, RequestDeploymentResult } from './state';
+import type {
+  CancelQueuedInput,
+  DeploymentState,
+  FamilyState,
+  Freeze,
+  FreezeInput,
+  OverrideInput,
+  RequestDeploymentResult,
+} from './state';
 
 // What @temporalio/workflow's defineQuery/defineUpdate return, without importing workflow code here.
 const query = <Ret>(name: string) => ({ type: 'query', name }) as QueryDefinition<Ret, []>;
@@ -20,6 +28,20 @@ export const requestDeploymentUpdate = update<RequestDeploymentResult, [Deployme
 export const familyStateQuery = query<FamilyState>('diachronic.familyState');
 /** Family workflow: take a queued request out of the queue; answers the family's state after. */
 export const cancelQueuedUpdate = update<FamilyState, [CancelQueuedInput]>('diachronic.cancelQueued');
+/** Family workflow: freeze the family (its own freeze; a later one replaces it); answers the family's state. */
+export const freezeFamilyUpdate = update<FamilyState, [FreezeInput]>('diachronic.freeze');
+/** Family workflow: end the family's own freeze. */
+export const unfreezeFamilyUpdate = update<FamilyState, [{ who: string; why?: string }]>('diachronic.unfreeze');
+
+/** The global freeze workflow (`workflowIds.freeze`): freeze every family, or end that; its state by query. */
+export const freezeAllUpdate = update<GlobalFreezeState, [FreezeInput]>('diachronic.freezeAll');
+export const unfreezeAllUpdate = update<GlobalFreezeState, [{ who: string; why?: string }]>('diachronic.unfreezeAll');
+export const globalFreezeQuery = query<GlobalFreezeState>('diachronic.globalFreeze');
+
+/** What the global freeze workflow holds. */
+export interface GlobalFreezeState {
+  freeze?: Freeze;
+}
 
 export const deploymentStateQuery = query<DeploymentState>('diachronic.deploymentState');
 export const promoteUpdate = update<DeploymentState, [Actor]>('diachronic.promote');
@@ -54,3 +76,6 @@ export const searchAttributes = {
  * needed). `gateFailure` (a GateFailureMemo): the health gate's latest failure while no later evaluation has passed.
  */
 export const deploymentMemo = { gateFailure: 'DiachronicGateFailure' } as const;
+
+/** Memo fields of a family workflow: `freeze` (a Freeze, or null), the freeze in force when it last changed. */
+export const familyMemo = { freeze: 'DiachronicFreeze' } as const;

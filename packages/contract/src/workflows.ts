@@ -9,6 +9,7 @@ export const workflowTypes = {
   rollout: 'diachronicRollout',
   migration: 'diachronicMigration',
   cleanup: 'diachronicCleanup',
+  freeze: 'diachronicFreeze',
 } as const;
 
 export const workflowIds = {
@@ -19,7 +20,23 @@ export const workflowIds = {
   migration: (family: string, versionId: string) => `diachronic/${family}/${versionId}/migration`,
   /** One per old version, independent of later deployments. */
   cleanup: (family: string, oldVersionId: string) => `diachronic/${family}/${oldVersionId}/cleanup`,
+  /**
+   * One per Diachronic installation (the task queue its worker polls): the freeze of every family. Not a
+   * family id: families cannot hold a `~`.
+   */
+  freeze: (taskQueue: string) => `diachronic/~freeze/${taskQueue}`,
 };
+
+/** How a client starts the global freeze workflow together with an update (update-with-start). */
+export function freezeWorkflowStart(taskQueue: string = DIACHRONIC_TASK_QUEUE) {
+  return {
+    workflowType: workflowTypes.freeze,
+    workflowId: workflowIds.freeze(taskQueue),
+    taskQueue,
+    args: [{}],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+  } as const;
+}
 
 /**
  * How a client starts a family's workflow together with its deployment request (update-with-start): the

@@ -393,6 +393,40 @@ describe('diachronic backend against real Temporal, Unleash and a Diachronic wor
     }
   });
 
+  it("freezes and unfreezes an entity's families, and every family, on the permissions each needs", async () => {
+    const multiRef = { kind: 'component', namespace: 'default', name: multi.metadata.name };
+    const freezePath = `${API}${diachronicApiPaths.entityFreeze(multiRef)}`;
+    const denied = await request(deniedServer).post(freezePath).send({ reason: 'incident 7' }).expect(403);
+    expect(denied.body.error.message).toBe(`not allowed to freeze or unfreeze the families of component:default/${multi.metadata.name} (permission diachronic.freeze)`);
+    expect((await request(server).post(freezePath).send({ reason: 'x', until: 'tomorrow' }).expect(400)).body.error.message).toBe(
+      'body.until: must be an ISO time, e.g. 2026-12-24T18:00:00Z',
+    );
+    expect((await request(server).post(freezePath).send({ family: 'other', reason: 'x' }).expect(404)).body.error.message).toMatch(/does not own the family other/);
+
+    const frozen = await request(server).post(freezePath).send({ reason: 'incident 7' }).expect(200);
+    expect(frozen.body.families.map((state: { family: string; freeze?: object }) => [state.family, state.freeze])).toEqual(
+      multiFamilies.map(name => [name, expect.objectContaining({ scope: 'family', who: USER, why: 'incident 7' })]),
+    );
+    const view = (await request(server).get(`${API}${diachronicApiPaths.entityFamilies(multiRef)}`).expect(200)).body as EntityFamiliesResponse;
+    expect(view.families.map(f => f.freeze?.why)).toEqual(['incident 7', 'incident 7']);
+    const listed = await waitFor('the list to show the freeze', async () => {
+      const list = (await request(server).get(`${API}${diachronicApiPaths.deployments({ q: multiFamilies[0] })}`).expect(200)).body as DeploymentListResponse;
+      return list.items[0]?.freeze ? list.items[0] : undefined;
+    });
+    expect(listed.freeze).toMatchObject({ scope: 'family', why: 'incident 7' });
+
+    const thawed = await request(server).delete(freezePath).send({ family: multiFamilies[1], reason: 'only this one' }).expect(200);
+    expect(thawed.body.families).toEqual([expect.not.objectContaining({ freeze: expect.anything() })]);
+    await request(server).delete(freezePath).expect(200);
+
+    // Every family: its own permission (not tied to an entity).
+    await request(deniedServer).post(`${API}/freeze`).send({ reason: 'year end' }).expect(403);
+    const all = await request(server).post(`${API}/freeze`).send({ reason: 'year end', until: new Date(Date.now() + 3_600_000).toISOString() }).expect(200);
+    expect(all.body.freeze).toMatchObject({ scope: 'global', who: USER, why: 'year end' });
+    expect((await request(server).get(`${API}/freeze`).expect(200)).body.freeze).toMatchObject({ why: 'year end' });
+    expect((await request(server).delete(`${API}/freeze`).send({}).expect(200)).body).toEqual({});
+  });
+
   it('names a deployment workflow stuck failing its workflow tasks, with the error, in the API and the entity view', async () => {
     const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
     // A workflow type the Diachronic worker does not have, on its queue: every workflow task fails.

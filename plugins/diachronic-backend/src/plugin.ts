@@ -10,6 +10,7 @@ import { DeploymentPolicies } from './services/deploymentPolicy';
 import { EndedDeployments } from './services/EndedDeployments';
 import { EntityAccess } from './services/entities';
 import { FamilyViewService } from './services/FamilyViewService';
+import { FreezeService } from './services/FreezeService';
 import { GithubWebhookService } from './services/GithubWebhookService';
 import { createTemporalAccess } from './services/temporal';
 import { UnleashVersions } from './services/UnleashVersions';
@@ -55,6 +56,7 @@ export const diachronicPlugin = createBackendPlugin({
           logger,
         });
         const deploymentControls = new DeploymentControlService({ temporal, entities, requests });
+        const freezes = new FreezeService({ temporal, entities, permissions });
         const githubWebhooks = new GithubWebhookService({
           secret: settings.github.webhookSecret,
           environments: settings.github.environments,
@@ -66,7 +68,7 @@ export const diachronicPlugin = createBackendPlugin({
 
         httpRouter.addAuthPolicy({ path: diachronicRoutes.githubWebhook, allow: 'unauthenticated' });
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
-        httpRouter.use(await createRouter({ httpAuth, deploymentList, familyViews, deploymentControls, githubWebhooks }));
+        httpRouter.use(await createRouter({ httpAuth, deploymentList, familyViews, deploymentControls, freezes, githubWebhooks }));
       },
     });
   },

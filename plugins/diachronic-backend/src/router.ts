@@ -8,11 +8,14 @@ import { controlActions, publishedPhases, versionIdSchema } from '@diachronic/co
 import {
   controlBodySchemas,
   diachronicRoutes,
+  freezeBodySchema,
   startDeploymentBodySchema,
+  unfreezeBodySchema,
 } from '@diachronic/backstage-plugin-diachronic-common';
 import { DeploymentControlService } from './services/DeploymentControlService';
 import { DeploymentListService, decodeCursor } from './services/DeploymentListService';
 import { FamilyViewService } from './services/FamilyViewService';
+import { FreezeService } from './services/FreezeService';
 import { GithubWebhookService } from './services/GithubWebhookService';
 import { parseInput } from './validation';
 
@@ -70,12 +73,14 @@ export async function createRouter({
   deploymentList,
   familyViews,
   deploymentControls,
+  freezes,
   githubWebhooks,
 }: {
   httpAuth: HttpAuthService;
   deploymentList: DeploymentListService;
   familyViews: FamilyViewService;
   deploymentControls: DeploymentControlService;
+  freezes: FreezeService;
   githubWebhooks: GithubWebhookService;
 }): Promise<express.Router> {
   const router = Router();
@@ -128,6 +133,37 @@ export async function createRouter({
     const input = parseInput(controlBodySchemas[action.data], req.body, 'body');
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     res.json(await deploymentControls.control(entity, family, versionId, action.data, input, { credentials }));
+  });
+
+  router.post(diachronicRoutes.entityFreeze, async (req, res) => {
+    const entity = parseInput(entityParams, req.params, 'path');
+    const input = parseInput(freezeBodySchema, req.body, 'body');
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    res.json(await freezes.freezeFamilies(entity, input, { credentials }));
+  });
+
+  router.delete(diachronicRoutes.entityFreeze, async (req, res) => {
+    const entity = parseInput(entityParams, req.params, 'path');
+    const input = parseInput(unfreezeBodySchema, req.body ?? {}, 'body');
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    res.json(await freezes.unfreezeFamilies(entity, input, { credentials }));
+  });
+
+  router.get(diachronicRoutes.freezeAll, async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user'] });
+    res.json(await freezes.globalFreeze());
+  });
+
+  router.post(diachronicRoutes.freezeAll, async (req, res) => {
+    const input = parseInput(freezeBodySchema.omit({ family: true }), req.body, 'body');
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    res.json(await freezes.freezeAll(input, { credentials }));
+  });
+
+  router.delete(diachronicRoutes.freezeAll, async (req, res) => {
+    const input = parseInput(unfreezeBodySchema.omit({ family: true }), req.body ?? {}, 'body');
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    res.json(await freezes.unfreezeAll(input, { credentials }));
   });
 
   router.post(diachronicRoutes.startDeployment, async (req, res) => {

@@ -37,3 +37,20 @@ export const startDeploymentBodySchema = z.strictObject({
   reason: reasonSchema.optional(),
 });
 export type StartDeploymentRequest = z.input<typeof startDeploymentBodySchema>;
+
+/** `POST …/freeze`: freeze the entity's families (or one of them), or every family (`POST /freeze`). */
+export const freezeBodySchema = z.strictObject({
+  /** One of the entity's families; absent: all of them. Not for the freeze of every family. */
+  family: familySchema.optional(),
+  reason: reasonSchema,
+  /** When the freeze ends by itself (ISO time, in the future); absent: until an unfreeze. */
+  until: z.iso.datetime({ offset: true, message: 'must be an ISO time, e.g. 2026-12-24T18:00:00Z' }).optional(),
+});
+export type FreezeRequest = z.input<typeof freezeBodySchema>;
+
+/** `DELETE …/freeze`: end the freeze (of one family, the entity's families, or every family). */
+export const unfreezeBodySchema = z.strictObject({
+  family: familySchema.optional(),
+  reason: reasonSchema.optional(),
+});
+export type UnfreezeRequest = z.input<typeof unfreezeBodySchema>;

@@ -11,6 +11,10 @@ export const diachronicRoutes = {
   deployment: '/entity/:namespace/:kind/:name/families/:family/deployments/:versionId',
   control: '/entity/:namespace/:kind/:name/families/:family/deployments/:versionId/:action',
   startDeployment: '/entity/:namespace/:kind/:name/deployments',
+  /** POST freezes, DELETE unfreezes the entity's families. */
+  entityFreeze: '/entity/:namespace/:kind/:name/freeze',
+  /** POST freezes, DELETE unfreezes every family; GET reads that freeze. */
+  freezeAll: '/freeze',
   githubWebhook: '/webhooks/github',
 } as const;
 
@@ -72,6 +76,8 @@ export const diachronicApiPaths = {
   control: (entity: EntityRouteRef, family: string, versionId: string, action: ControlAction) =>
     diachronicApiPath(diachronicRoutes.control, { ...entityParams(entity), family, versionId, action }),
   startDeployment: (entity: EntityRouteRef) => diachronicApiPath(diachronicRoutes.startDeployment, entityParams(entity)),
+  entityFreeze: (entity: EntityRouteRef) => diachronicApiPath(diachronicRoutes.entityFreeze, entityParams(entity)),
+  freezeAll: () => diachronicRoutes.freezeAll,
   githubWebhook: () => diachronicRoutes.githubWebhook,
 };
 

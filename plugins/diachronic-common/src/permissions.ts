@@ -56,6 +56,19 @@ export const diachronicDeploymentStartPermission = createPermission({
   resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
 });
 
+/** Freeze and unfreeze the entity's families: no deployment of theirs starts or takes a step meanwhile. */
+export const diachronicFreezePermission = createPermission({
+  name: 'diachronic.freeze',
+  attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/** Freeze and unfreeze every family at once (not tied to an entity: for administrators). */
+export const diachronicFreezeAllPermission = createPermission({
+  name: 'diachronic.freeze.all',
+  attributes: { action: 'update' },
+});
+
 export const diachronicPermissions = [
   diachronicDeploymentReadPermission,
   diachronicDeploymentPromotePermission,
@@ -64,6 +77,8 @@ export const diachronicPermissions = [
   diachronicDeploymentAbortPermission,
   diachronicDeploymentCancelPermission,
   diachronicDeploymentStartPermission,
+  diachronicFreezePermission,
+  diachronicFreezeAllPermission,
 ];
 
 /** The permission each control action needs; the UI mirrors it with `useEntityPermission`. */

@@ -50,6 +50,8 @@ export interface FamilyDeploymentSummary {
   owner?: string;
   /** Deployments waiting behind the current one. */
   queueLength: number;
+  /** The freeze in force when the family's workflow last changed it (its `until` may have passed since). */
+  freeze?: FamilyState['freeze'];
   /** The family's latest deployment (the running one, else the last one), if it ever had one. */
   latest?: DeploymentSummary;
 }
@@ -124,6 +126,8 @@ export interface FamilyView {
   family: string;
   /** The family's policy (absent from backends older than this field). */
   policy?: FamilyPolicy;
+  /** The freeze in force (the family's own, else every family's), if any. */
+  freeze?: FamilyState['freeze'];
   /** What could not be shown and why (an invalid family name, a worker that did not answer). */
   problems?: string[];
   /** Newest first. */

@@ -1,4 +1,5 @@
 /** All activities of the Diachronic worker, built from the clients they use (real or fake in tests). */
+import { createFreezeActivities } from './freezes';
 import { createHealthActivities, HealthActivityDeps } from './health';
 import { createSweepActivities, SweepActivityDeps } from './sweep';
 import { createTemporalActivities, TemporalActivityDeps } from './temporal';
@@ -16,6 +17,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createHealthActivities(deps),
     ...createUpgradeSampleActivities(deps),
     ...createWindowActivities(),
+    ...createFreezeActivities(deps),
   };
 }
 

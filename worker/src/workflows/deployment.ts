@@ -27,6 +27,7 @@ import {
   DeploymentPhase,
   DeploymentRequest,
   DeploymentState,
+  Freeze,
   GateEvaluation,
   gateFailureMemoAfter,
   isTerminalPhase,
@@ -53,6 +54,7 @@ import { diachronicCleanup } from './cleanup';
 import { failureReason } from './failures';
 import { evaluateGate, GATE_ACTOR } from './gate';
 import {
+  deploymentFreezeSignal,
   gateEvaluatedSignal,
   migrationHoldSignal,
   migrationProgressSignal,
@@ -61,6 +63,7 @@ import {
   sweepNowSignal,
 } from './messages';
 import { diachronicMigration, DRY_RUN_ACTOR } from './migration';
+import { freezeText, inForce, untilThaw } from './freezes';
 import { flagActivities, scheduleActivities, stopActivities, windowActivities } from './proxies';
 import { diachronicRollout, RolloutResult } from './rollout';
 
@@ -131,6 +134,8 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
     windowClosed: boolean;
     /** The windows were looked at once (or there are none): the first step may be taken when open. */
     windowKnown: boolean;
+    /** The freeze in force, as the family tells it: steps and waves hold until it ends. */
+    frozen?: Freeze;
     override?: { who: string; why?: string; percent: number };
   } = {
     promoted: false,
@@ -187,6 +192,8 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
   };
 
   setHandler(deploymentStateQuery, () => state);
+  /** A person acting during a freeze goes around it: recorded as such. */
+  const breakGlass = () => (control.frozen ? `break-glass during a freeze: ${freezeText(control.frozen)}` : undefined);
   setHandler(rolloutProgressSignal, async step => {
     const raised = step.percent > state.livePercent;
     state.step = step;
@@ -209,7 +216,7 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
     promoteUpdate,
     async actor => {
       control.promoted = true;
-      record(actor, 'promote');
+      record(actor, 'promote', breakGlass());
       return state;
     },
     { validator: (_actor: Actor) => requirePhase('promote', ['dark']) },
@@ -224,7 +231,7 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
         // The rollout stops itself now: no next step is coming.
         if (state.step) state.step = { ...state.step, nextAt: undefined, eta: undefined };
         control.override = { who: actor.who, why: actor.why, percent };
-        record(actor, 'override', `live set to ${percent}%`);
+        record(actor, 'override', `live set to ${percent}%${control.frozen ? `; ${breakGlass()}` : ''}`);
         publish();
         // The rollout sees the change at once and stops itself; the migration sweeps at the new percentage.
         if (control.rolloutRunning) await rollout?.signal(rolloutControlSignal, 'check');
@@ -242,6 +249,12 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
   );
 
   const windowOpensText = () => (state.waitingForWindow?.opensAt ? ` at ${state.waitingForWindow.opensAt}` : '');
+  /** What holds the deployment besides a person's pause (a closed window, a freeze), in words; undefined: nothing. */
+  const heldBy = (): string | undefined => {
+    if (control.frozen) return `the freeze ends (${freezeText(control.frozen)})`;
+    if (control.windowClosed) return `the deploy window opens${windowOpensText()}`;
+    return undefined;
+  };
 
   /** What a pause stops: the rollout's steps, and (from the release that patched it) the migration's sweeps. */
   const pausable = (pausesMigration: boolean) => ({
@@ -300,7 +313,7 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
       validator: (_actor: Actor) => {
         requirePhase('pause', ['rolling_out', 'migrating']);
         const what = pausable(true);
-        if (control.windowClosed && !control.paused && (control.rolloutRunning || control.migrationRunning)) return;
+        if (heldBy() && !control.paused && (control.rolloutRunning || control.migrationRunning)) return;
         if (what.rollout || what.migration) return;
         if (state.phase === 'rolling_out' && state.step?.paused) refuse('pause', 'the rollout is already paused');
         refuse('pause', control.migrationHeld ? 'the migration is already held' : 'neither a rollout nor a migration is running');
@@ -313,8 +326,9 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
     actor =>
       exclusive(async () => {
         control.paused = false;
-        if (control.windowClosed) {
-          record(actor, 'resume', `steps and waves hold until the deploy window opens${windowOpensText()}`);
+        const holding = heldBy();
+        if (holding) {
+          record(actor, 'resume', `steps and waves hold until ${holding}`);
           return state;
         }
         const rolloutPaused = await releaseChildren();
@@ -324,8 +338,9 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
     {
       validator: (_actor: Actor) => {
         requirePhase('resume', ['rolling_out', 'migrating']);
-        if (control.windowClosed) {
-          if (!control.paused) refuse('resume', `nothing is paused: the deployment waits for its deploy window${windowOpensText()}`);
+        const holding = heldBy();
+        if (holding) {
+          if (!control.paused) refuse('resume', `nothing is paused: the deployment waits until ${holding}`);
           return;
         }
         const rolloutPaused = state.phase === 'rolling_out' && control.rolloutRunning && state.step?.paused === true;
@@ -336,22 +351,58 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
     },
   );
 
+  /** Why the deployment still holds after one reason ended, if it does. */
+  const stillHeld = () => {
+    if (control.paused) return 'the deployment stays paused until resumed';
+    const holding = heldBy();
+    return holding ? `steps and waves hold until ${holding}` : undefined;
+  };
+
   /** A deploy window closed or opened: the rollout and migration hold, or go on unless paused besides. */
   const windowChanged = (open: boolean, changesAt: string | undefined) =>
     exclusive(async () => {
       if (control.aborting || open === !control.windowClosed) return;
       control.windowClosed = !open;
       if (!open) {
-        await holdChildren(pausable(true));
+        if (!control.frozen) await holdChildren(pausable(true));
         // After the signals, in one go: a query never sees the wait without the hold and its event.
         state.waitingForWindow = changesAt ? { opensAt: changesAt } : {};
         record({ who: WINDOW_ACTOR }, 'waiting for window', `steps and waves hold until the deploy window opens${windowOpensText()}`);
         return;
       }
-      if (!control.paused) await releaseChildren();
+      if (!control.paused && !control.frozen) await releaseChildren();
       state.waitingForWindow = undefined;
-      record({ who: WINDOW_ACTOR }, 'window open', control.paused ? 'the deployment stays paused until resumed' : 'steps and waves go on');
+      record({ who: WINDOW_ACTOR }, 'window open', stillHeld() ?? 'steps and waves go on');
     });
+
+  /** Thaws a freeze with an end when it comes (replaced with each freeze). */
+  let thaw = new CancellationScope();
+
+  /** The family's freeze began or ended: the rollout and migration hold, or go on unless held besides. */
+  const freezeChanged = (freeze: Freeze | null) =>
+    exclusive(async () => {
+      const frozen = inForce(freeze) ? freeze : undefined;
+      if (control.aborting || JSON.stringify(frozen) === JSON.stringify(control.frozen)) return;
+      const was = control.frozen;
+      control.frozen = frozen;
+      thaw.cancel();
+      if (frozen) {
+        const at = untilThaw(frozen);
+        if (at !== undefined) {
+          thaw = new CancellationScope();
+          // The family tells of a thaw by an unfreeze; a freeze with an end thaws here by itself.
+          thaw.run(() => sleep(at)).then(() => freezeChanged(null), () => undefined);
+        }
+        if (!was) await holdChildren(pausable(true));
+        state.frozen = frozen;
+        record({ who: frozen.who, why: frozen.why }, 'frozen', `steps and waves hold: ${freezeText(frozen)}`);
+        return;
+      }
+      if (!control.paused && !control.windowClosed) await releaseChildren();
+      state.frozen = undefined;
+      record({ who: 'diachronic' }, 'unfrozen', stillHeld() ?? 'steps and waves go on');
+    });
+  setHandler(deploymentFreezeSignal, freeze => freezeChanged(freeze));
 
   /** Follows the deploy windows while rolling out and migrating: asks when the state next changes, sleeps until then. */
   async function watchWindows(windows: string[]) {
@@ -528,7 +579,7 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
         await Promise.all([watching, followingWindows]);
       };
       // The first step waits for a window, as every later one does.
-      await condition(() => control.windowKnown && !control.windowClosed);
+      await condition(() => control.windowKnown && !control.windowClosed && !control.frozen);
       abortNeverWaits = patched('diachronic-abort-never-waits');
       // Passed only when set: an explicit undefined is not the SDK's default.
       const cancellation = abortNeverWaits ? { cancellationType: ChildWorkflowCancellationType.TRY_CANCEL } : {};

@@ -6,22 +6,36 @@ import {
   condition,
   continueAsNew,
   executeChild,
+  getExternalWorkflowHandle,
   log,
   patched,
   setHandler,
+  upsertMemo,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import {
   CancelledRequest,
   DeploymentRequest,
   FamilyState,
+  Freeze,
   RequestDeploymentResult,
   deploymentRequestProblem,
   workflowIds,
 } from '@diachronic/contract';
-import { cancelQueuedUpdate, familyStateQuery, requestDeploymentUpdate, searchAttributes } from '@diachronic/contract/temporal';
+import {
+  cancelQueuedUpdate,
+  familyMemo,
+  familyStateQuery,
+  freezeFamilyUpdate,
+  requestDeploymentUpdate,
+  searchAttributes,
+  unfreezeFamilyUpdate,
+} from '@diachronic/contract/temporal';
 import { diachronicDeployment } from './deployment';
-import { visibilityActivities } from './proxies';
+import { checkFreezeInput, checkUnfreezeInput, freezeText, inForce, makeFreeze, untilThaw } from './freezes';
+import { deploymentFreezeSignal, globalFreezeSignal } from './messages';
+import { freezeActivities, visibilityActivities } from './proxies';
 
 export interface FamilyInput {
   family: string;
@@ -29,6 +43,9 @@ export interface FamilyInput {
   queue?: Array<{ request: DeploymentRequest; requestedAt: string }>;
   /** Carried across continue-as-new: the latest cancelled requests. */
   cancelled?: CancelledRequest[];
+  /** Carried across continue-as-new: the family's own freeze, and the global one (null: known to be none). */
+  familyFreeze?: Freeze;
+  globalFreeze?: Freeze | null;
 }
 
 /** How many cancelled requests the family keeps, for who cancelled what and why. */
@@ -36,6 +53,8 @@ const CANCELLED_KEPT = 20;
 
 // A request of a `latest` queue supersedes those waiting: runs from before queued every request.
 const LATEST_WINS_PATCH = 'diachronic-latest-wins';
+// Freezes: a new run asks for the global freeze; runs from before know none.
+const FREEZES_PATCH = 'diachronic-freezes';
 
 /**
  * The one workflow per family that takes deployment requests and runs them one at a time, in order.
@@ -47,6 +66,28 @@ export async function diachronicFamily(input: FamilyInput): Promise<void> {
   const cancelled = [...(input.cancelled ?? [])];
   let current: FamilyState['current'];
   let checking = Promise.resolve();
+  let familyFreeze = input.familyFreeze;
+  let globalFreeze = input.globalFreeze;
+  /** The freeze in force: the family's own, else the global one. */
+  const activeFreeze = (): Freeze | undefined => {
+    if (inForce(familyFreeze)) return familyFreeze;
+    return inForce(globalFreeze) ? globalFreeze : undefined;
+  };
+  let freezeShown: Freeze | undefined;
+
+  /** Tells the running deployment and the lists (memo) when the freeze in force changed. */
+  const freezeChanged = async () => {
+    const freeze = activeFreeze();
+    if (JSON.stringify(freeze) === JSON.stringify(freezeShown)) return;
+    freezeShown = freeze;
+    upsertMemo({ [familyMemo.freeze]: freeze ?? null });
+    if (current) {
+      // The deployment may be ending: it needs no word then.
+      await getExternalWorkflowHandle(current.workflowId)
+        .signal(deploymentFreezeSignal, freeze ?? null)
+        .catch(() => undefined);
+    }
+  };
 
   const publish = () =>
     upsertSearchAttributes([
@@ -57,6 +98,7 @@ export async function diachronicFamily(input: FamilyInput): Promise<void> {
 
   const familyState = (): FamilyState => ({
     family,
+    ...(activeFreeze() && { freeze: activeFreeze() }),
     current,
     queue: queue.map(({ request, requestedAt }) => ({
       versionId: request.versionId,
@@ -110,6 +152,29 @@ export async function diachronicFamily(input: FamilyInput): Promise<void> {
     },
   );
 
+  setHandler(
+    freezeFamilyUpdate,
+    async request => {
+      familyFreeze = makeFreeze('family', request);
+      await freezeChanged();
+      return familyState();
+    },
+    { validator: checkFreezeInput },
+  );
+  setHandler(
+    unfreezeFamilyUpdate,
+    async () => {
+      familyFreeze = undefined;
+      await freezeChanged();
+      return familyState();
+    },
+    { validator: checkUnfreezeInput },
+  );
+  setHandler(globalFreezeSignal, async freeze => {
+    globalFreeze = freeze;
+    await freezeChanged();
+  });
+
   const handleRequest = async (request: DeploymentRequest): Promise<RequestDeploymentResult> => {
     const workflowId = workflowIds.deployment(family, request.versionId);
     if (current?.versionId === request.versionId) {
@@ -133,16 +198,19 @@ export async function diachronicFamily(input: FamilyInput): Promise<void> {
     }
     queue.push({ request, requestedAt: new Date().toISOString() });
     publish();
-    return current || queue.length > 1
-      ? { outcome: 'queued', workflowId, position: queue.length }
-      : { outcome: 'started', workflowId };
+    if (current || queue.length > 1) return { outcome: 'queued', workflowId, position: queue.length };
+    const freeze = activeFreeze();
+    return freeze ? { outcome: 'queued', workflowId, position: 1, reason: freezeText(freeze) } : { outcome: 'started', workflowId };
   };
 
+  // A new run learns the global freeze before it answers a request or starts a deployment.
+  const freezeKnown = { done: globalFreeze !== undefined || !patched(FREEZES_PATCH) };
   setHandler(
     requestDeploymentUpdate,
     request => {
       // One check at a time, so two deliveries of the same webhook cannot both pass the duplicate check.
-      const result = checking.then(() => handleRequest(request));
+      const known = () => (freezeKnown.done ? undefined : condition(() => freezeKnown.done));
+      const result = checking.then(known).then(() => handleRequest(request));
       checking = result.then(
         () => undefined,
         () => undefined,
@@ -165,8 +233,19 @@ export async function diachronicFamily(input: FamilyInput): Promise<void> {
   );
 
   publish();
+  if (!freezeKnown.done) {
+    globalFreeze ??= await freezeActivities.readGlobalFreeze({ taskQueue: workflowInfo().taskQueue });
+    freezeKnown.done = true;
+  }
+  await freezeChanged();
   for (;;) {
-    await condition(() => queue.length > 0);
+    // A freeze holds the queue; one with an end lets it go by itself then.
+    for (let freeze = activeFreeze(); queue.length === 0 || freeze; freeze = activeFreeze()) {
+      const thawIn = freeze && untilThaw(freeze);
+      if (thawIn === undefined) await condition(() => queue.length > 0 && !activeFreeze());
+      else await condition(() => queue.length > 0 && !activeFreeze(), thawIn);
+      await freezeChanged();
+    }
     const { request } = queue[0];
     current = { versionId: request.versionId, workflowId: workflowIds.deployment(family, request.versionId) };
     queue.shift();
@@ -187,6 +266,12 @@ export async function diachronicFamily(input: FamilyInput): Promise<void> {
     publish();
     // Keep the history of this long-lived workflow short: a fresh run after every deployment.
     await condition(allHandlersFinished);
-    await continueAsNew<typeof diachronicFamily>({ family, queue: [...queue], cancelled });
+    await continueAsNew<typeof diachronicFamily>({
+      family,
+      queue: [...queue],
+      cancelled,
+      ...(familyFreeze && { familyFreeze }),
+      ...(globalFreeze !== undefined && { globalFreeze }),
+    });
   }
 }

@@ -3,3 +3,4 @@ export { diachronicDeployment } from './deployment';
 export { diachronicRollout } from './rollout';
 export { diachronicMigration } from './migration';
 export { diachronicCleanup } from './cleanup';
+export { diachronicFreeze } from './freeze';

@@ -1,6 +1,6 @@
 /** Signals between the deployment workflow and its children; internal to the worker. */
 import { defineSignal } from '@temporalio/workflow';
-import type { GateEvaluation, MigrationState, StepState } from '@diachronic/contract';
+import type { Freeze, GateEvaluation, MigrationState, StepState } from '@diachronic/contract';
 
 export type RolloutControl = 'pause' | 'resume' | 'check';
 /** Deployment → rollout: pause or resume the schedule, or check the live percentage now. */
@@ -17,3 +17,8 @@ export const migrationProgressSignal = defineSignal<[MigrationState]>('diachroni
 export const gateEvaluatedSignal = defineSignal<[GateEvaluation]>('diachronic.internal.gateEvaluated');
 /** Deployment → migration: hold the sweeps (a failed health gate whose policy pauses) or release them. */
 export const migrationHoldSignal = defineSignal<[boolean]>('diachronic.internal.migrationHold');
+
+/** Global freeze workflow → family: the global freeze now (null: none). */
+export const globalFreezeSignal = defineSignal<[Freeze | null]>('diachronic.internal.globalFreeze');
+/** Family → its running deployment: the freeze in force now (null: none); the deployment holds while one is. */
+export const deploymentFreezeSignal = defineSignal<[Freeze | null]>('diachronic.internal.freeze');

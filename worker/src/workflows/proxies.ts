@@ -76,6 +76,12 @@ export function upgradeCheckActivities(taskQueue: string, timeoutMs: number, sam
   })[UPGRADE_CHECK_ACTIVITY];
 }
 
+export const freezeActivities = proxyActivities<Pick<Activities, 'broadcastGlobalFreeze' | 'readGlobalFreeze'>>({
+  startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: '30 seconds',
+  retry: retryUntilBack,
+});
+
 export const windowActivities = proxyActivities<Pick<Activities, 'deployWindow'>>({
   startToCloseTimeout: '30 seconds',
   retry: retryUntilBack,

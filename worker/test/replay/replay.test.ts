@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { workflowTypes } from '@diachronic/contract';
 
 jest.setTimeout(60_000);
 
@@ -25,7 +26,7 @@ describe('replaying recorded histories against the current workflow code', () =>
       return history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name;
     });
     expect(new Set(types)).toEqual(
-      new Set(['diachronicFamily', 'diachronicDeployment', 'diachronicRollout', 'diachronicMigration', 'diachronicCleanup']),
+      new Set(Object.values(workflowTypes)),
     );
   });
 

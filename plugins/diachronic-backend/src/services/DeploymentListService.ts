@@ -105,7 +105,11 @@ export class DeploymentListService {
       });
     }
 
-    const items = matching.slice(offset, next).map(
+    const page = matching.slice(offset, next);
+    // The page's family workflows carry their freeze in their memo: one list per 100 families.
+    const familyRows = await this.visibility('list deployments', () => listFamilyWorkflowsOf(client, page.map(({ family }) => family)));
+    const frozen = new Map(familyRows.flatMap(row => (row.freeze ? [[row.family, row.freeze] as const] : [])));
+    const items = page.map(
       ({ entity, family }): FamilyDeploymentSummary => ({
         family,
         entityRef: entity.entityRef,
@@ -113,6 +117,7 @@ export class DeploymentListService {
         ...(entity.owner && { owner: entity.owner }),
         queueLength: queueLength.get(family) ?? 0,
         ...(latest.has(family) && { latest: latest.get(family) }),
+        ...(frozen.has(family) && { freeze: frozen.get(family) }),
       }),
     );
     return {

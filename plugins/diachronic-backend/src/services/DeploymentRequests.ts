@@ -1,5 +1,4 @@
 import { InputError } from '@backstage/errors';
-import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
 import {
   DeploymentOptions,
   DeploymentRequest,
@@ -9,7 +8,7 @@ import {
 } from '@diachronic/contract';
 import { requestDeploymentUpdate } from '@diachronic/contract/temporal';
 import { TemporalAccess } from './temporal';
-import { applicationFailureType, unavailable } from './temporalErrors';
+import { updateWithStart } from './workflowUpdates';
 import { DeploymentPolicies, given } from './deploymentPolicy';
 
 /** A request as a caller (a person or a GitHub delivery) makes it: options it leaves out get the defaults. */
@@ -37,20 +36,12 @@ export class DeploymentRequests {
   }
 
   async send(request: DeploymentRequest): Promise<RequestDeploymentResult> {
-    const { workflowType, ...start } = familyWorkflowStart(request.family, this.temporal.taskQueue);
-    const startWorkflowOperation = new WithStartWorkflowOperation(workflowType, { ...start, args: [...start.args] });
-    try {
-      return await this.temporal.withWorkerDeadline(() =>
-        this.temporal.client.workflow.executeUpdateWithStart(requestDeploymentUpdate, {
-          args: [request],
-          startWorkflowOperation,
-        }),
-      );
-    } catch (error) {
-      if (error instanceof WorkflowUpdateFailedError && applicationFailureType(error.cause) === 'InvalidRequest') {
-        throw new InputError(error.cause!.message);
-      }
-      throw unavailable(error, `deployment of ${request.family} ${request.versionId} not requested`, this.temporal.taskQueue) ?? error;
-    }
+    return updateWithStart(
+      this.temporal,
+      familyWorkflowStart(request.family, this.temporal.taskQueue),
+      requestDeploymentUpdate,
+      [request],
+      `deployment of ${request.family} ${request.versionId} not requested`,
+    );
   }
 }

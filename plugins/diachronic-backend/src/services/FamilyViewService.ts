@@ -132,12 +132,14 @@ export class FamilyViewService {
         .then(async state => ({
           queue: state.queue,
           cancelled: state.cancelled ?? [],
+          freeze: state.freeze,
           deployment: state.current ? await readDeployment(temporal, family, state.current.versionId) : undefined,
         }))
         .catch(
           orProblem('the running deployment', {
             queue: [] as FamilyView['queue'],
             cancelled: [] as FamilyView['cancelled'],
+            freeze: undefined,
             deployment: undefined,
           }),
         ),
@@ -160,6 +162,7 @@ export class FamilyViewService {
       family,
       ...(problems.length > 0 && { problems }),
       policy: this.options.policies.describe(family, live.deployment?.request.options),
+      ...(live.freeze && { freeze: live.freeze }),
       versions,
       ...(live.deployment && { deployment: live.deployment }),
       queue: live.queue,

@@ -15,6 +15,7 @@ import {
   diachronicDeploymentPromotePermission,
   diachronicDeploymentReadPermission,
   diachronicDeploymentStartPermission,
+  diachronicFreezePermission,
   familiesOf,
 } from '@diachronic/backstage-plugin-diachronic-common';
 
@@ -58,6 +59,7 @@ const actions = new Map<string, string>([
   [diachronicDeploymentPauseResumePermission.name, 'pause or resume deployments'],
   [diachronicDeploymentAbortPermission.name, 'abort deployments'],
   [diachronicDeploymentStartPermission.name, 'start deployments'],
+  [diachronicFreezePermission.name, 'freeze or unfreeze the families'],
 ]);
 
 /**

@@ -7,6 +7,7 @@ import {
   DeploymentPhase,
   DrainCounts,
   FAMILY_PATTERN,
+  Freeze,
   GateFailureMemo,
   VERSION_ID_PATTERN,
   publishedPhases,
@@ -14,7 +15,7 @@ import {
   workflowIds,
   workflowTypes,
 } from '@diachronic/contract';
-import { deploymentMemo, searchAttributes } from '@diachronic/contract/temporal';
+import { deploymentMemo, familyMemo, searchAttributes } from '@diachronic/contract/temporal';
 import type { DeploymentSummary, WorkflowRunStatus } from '@diachronic/backstage-plugin-diachronic-common';
 
 /** The server's largest page (Temporal's default `frontend.visibilityMaxPageSize`). */
@@ -74,6 +75,15 @@ function gateFailureOf(value: unknown): GateFailureMemo | undefined {
   return typeof at === 'string' && typeof reason === 'string' ? { at, reason } : undefined;
 }
 
+/** A family workflow's memo of its freeze, when it is one and still in force. */
+function freezeOf(value: unknown, nowMs: number): Freeze | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  const { scope, who, why, at, until } = value as Record<string, unknown>;
+  if ((scope !== 'family' && scope !== 'global') || typeof who !== 'string' || typeof why !== 'string' || typeof at !== 'string') return undefined;
+  if (until !== undefined && (typeof until !== 'string' || Date.parse(until) <= nowMs)) return undefined;
+  return { scope, who, why, at, ...(until !== undefined && { until }) };
+}
+
 async function collect<T>(
   client: Client,
   query: string,
@@ -96,16 +106,20 @@ export interface FamilyWorkflowRow {
   queueLength: number;
   /** The version its latest deployment is for (the running one, else the last one). */
   versionId?: string;
+  /** The freeze in force, from the workflow's memo. */
+  freeze?: Freeze;
 }
 
 function familyWorkflowRow(info: WorkflowExecutionInfo): FamilyWorkflowRow | undefined {
   const family = info.typedSearchAttributes.get(searchAttributes.family);
   if (!family) return undefined;
   const versionId = info.typedSearchAttributes.get(searchAttributes.versionId);
+  const freeze = freezeOf(info.memo?.[familyMemo.freeze], Date.now());
   return {
     family,
     queueLength: Number(info.typedSearchAttributes.get(searchAttributes.queueLength) ?? 0),
     ...(versionId && { versionId }),
+    ...(freeze && { freeze }),
   };
 }
 

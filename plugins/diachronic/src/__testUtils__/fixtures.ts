@@ -107,6 +107,8 @@ export function fakeApi(overrides: Partial<DiachronicApi> = {}): jest.Mocked<Dia
     abort: unexpected('abort'),
     cancel: unexpected('cancel'),
     startDeployment: unexpected('startDeployment'),
+    freezeFamilies: unexpected('freezeFamilies'),
+    unfreezeFamilies: unexpected('unfreezeFamilies'),
     ...overrides,
   } as jest.Mocked<DiachronicApi>;
 }

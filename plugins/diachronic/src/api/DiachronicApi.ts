@@ -7,9 +7,12 @@ import type {
   DeploymentState,
   EntityFamiliesResponse,
   EntityRouteRef,
+  FamilyState,
+  FreezeRequest,
   OverrideRequest,
   StartDeploymentRequest,
   StartDeploymentResponse,
+  UnfreezeRequest,
 } from '@diachronic/backstage-plugin-diachronic-common';
 
 /** The Diachronic backend's REST API, one method per endpoint. */
@@ -35,6 +38,9 @@ export interface DiachronicApi {
     body: Required<ControlRequest>,
   ): Promise<ControlResponse>;
   startDeployment(entity: EntityRouteRef, body: StartDeploymentRequest): Promise<StartDeploymentResponse>;
+  /** Freezes the entity's families (or `body.family`); answers each family's state after. */
+  freezeFamilies(entity: EntityRouteRef, body: FreezeRequest): Promise<{ families: FamilyState[] }>;
+  unfreezeFamilies(entity: EntityRouteRef, body: UnfreezeRequest): Promise<{ families: FamilyState[] }>;
 }
 
 export const diachronicApiRef = createApiRef<DiachronicApi>({ id: 'plugin.diachronic.service' });

@@ -10,9 +10,12 @@ import {
   diachronicApiPaths,
   EntityFamiliesResponse,
   EntityRouteRef,
+  FamilyState,
+  FreezeRequest,
   OverrideRequest,
   StartDeploymentRequest,
   StartDeploymentResponse,
+  UnfreezeRequest,
 } from '@diachronic/backstage-plugin-diachronic-common';
 import { DiachronicApi } from './DiachronicApi';
 
@@ -66,6 +69,14 @@ export class DiachronicClient implements DiachronicApi {
     return this.request(diachronicApiPaths.startDeployment(entity), { method: 'POST', body });
   }
 
+  freezeFamilies(entity: EntityRouteRef, body: FreezeRequest): Promise<{ families: FamilyState[] }> {
+    return this.request(diachronicApiPaths.entityFreeze(entity), { method: 'POST', body });
+  }
+
+  unfreezeFamilies(entity: EntityRouteRef, body: UnfreezeRequest): Promise<{ families: FamilyState[] }> {
+    return this.request(diachronicApiPaths.entityFreeze(entity), { method: 'DELETE', body });
+  }
+
   private control(
     entity: EntityRouteRef,
     family: string,
@@ -76,7 +87,7 @@ export class DiachronicClient implements DiachronicApi {
     return this.request(diachronicApiPaths.control(entity, family, versionId, action), { method: 'POST', body });
   }
 
-  private async request<T>(path: string, options: { method?: 'GET' | 'POST'; body?: unknown } = {}): Promise<T> {
+  private async request<T>(path: string, options: { method?: 'GET' | 'POST' | 'DELETE'; body?: unknown } = {}): Promise<T> {
     const baseUrl = await this.discoveryApi.getBaseUrl('diachronic');
     const res = await this.fetchApi.fetch(`${baseUrl}${path}`, {
       method: options.method ?? 'GET',

@@ -79,6 +79,14 @@ describe('DeploymentsPage', () => {
     expect(within(billing).queryByTestId('gate-failed')).toBeNull();
   });
 
+  it('marks a frozen family', async () => {
+    const frozen = row('billing', { freeze: { scope: 'family', who: 'user:default/ops', why: 'audit', at: '2026-11-26T10:00:00.000Z' } });
+    await render(fakeApi({ listDeployments: jest.fn(async () => list([frozen, row('order')])) }));
+    const billing = (await screen.findByRole('link', { name: 'billing' })).closest('tr')!;
+    expect(within(billing).getByTestId('frozen')).toHaveTextContent('frozen');
+    expect(within(screen.getByRole('link', { name: 'order' }).closest('tr')!).queryByTestId('frozen')).toBeNull();
+  });
+
   it('sends phase, owner and text filters to the backend', async () => {
     const listDeployments = jest.fn(async () => list(rows));
     await render(fakeApi({ listDeployments }));

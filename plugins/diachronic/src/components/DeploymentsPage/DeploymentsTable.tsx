@@ -85,6 +85,11 @@ function deploymentsColumns(rolloutLink: (entityRef: string) => string): TableCo
         <Box display="flex" flexWrap="wrap" alignItems="center" style={{ gap: 4 }}>
           {row.latest?.phase ? <PhaseChip phase={row.latest.phase} /> : row.latest?.status ?? 'never deployed'}
           {row.latest?.gateFailure && <GateFailureChip failure={row.latest.gateFailure} />}
+          {row.freeze && (
+            <Tooltip title={`by ${row.freeze.who}: ${row.freeze.why}${row.freeze.until ? ` · until ${new Date(row.freeze.until).toLocaleString()}` : ''}`}>
+              <Chip size="small" variant="outlined" label={row.freeze.scope === 'global' ? 'frozen (all)' : 'frozen'} data-testid="frozen" />
+            </Tooltip>
+          )}
         </Box>
       ),
     },

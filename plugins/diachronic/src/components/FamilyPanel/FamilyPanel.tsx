@@ -13,6 +13,7 @@ import { useControlPermissions, useDeploymentControl } from '../../hooks';
 import { DeploymentActions } from '../DeploymentActions';
 import { DeploymentHistory, EventsTimeline } from '../DeploymentHistory';
 import { DeploymentProgress } from '../DeploymentProgress';
+import { FamilyFreeze } from '../FamilyFreeze';
 import { FamilyPolicy } from '../FamilyPolicy';
 import { VersionsTable } from '../VersionsTable';
 
@@ -77,6 +78,7 @@ export function FamilyPanel({ entityRef, family, onChanged }: FamilyPanelProps) 
           {problem}
         </Alert>
       ))}
+      <FamilyFreeze entityRef={entityRef} family={family} onChanged={onChanged} />
       {family.deployment ? (
         <RunningDeployment
           entityRef={entityRef}

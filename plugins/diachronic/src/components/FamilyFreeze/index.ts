@@ -1,0 +1,1 @@
+export { FamilyFreeze } from './FamilyFreeze';
