@@ -409,11 +409,11 @@ describe('diachronic backend against real Temporal, Unleash and a Diachronic wor
     );
     const view = (await request(server).get(`${API}${diachronicApiPaths.entityFamilies(multiRef)}`).expect(200)).body as EntityFamiliesResponse;
     expect(view.families.map(f => f.freeze?.why)).toEqual(['incident 7', 'incident 7']);
-    const listed = await waitFor('the list to show the freeze', async () => {
+    const frozenRow = await waitFor('the list to show the freeze', async () => {
       const list = (await request(server).get(`${API}${diachronicApiPaths.deployments({ q: multiFamilies[0] })}`).expect(200)).body as DeploymentListResponse;
       return list.items[0]?.freeze ? list.items[0] : undefined;
     });
-    expect(listed.freeze).toMatchObject({ scope: 'family', why: 'incident 7' });
+    expect(frozenRow.freeze).toMatchObject({ scope: 'family', why: 'incident 7' });
 
     const thawed = await request(server).delete(freezePath).send({ family: multiFamilies[1], reason: 'only this one' }).expect(200);
     expect(thawed.body.families).toEqual([expect.not.objectContaining({ freeze: expect.anything() })]);

@@ -3,6 +3,7 @@ import { BackstageCredentials, BackstageUserPrincipal, PermissionsService } from
 import { NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { WorkflowNotFoundError } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
 import { FamilyState, familyWorkflowStart, freezeWorkflowStart, workflowIds } from '@diachronic/contract';
 import {
   freezeAllUpdate,
@@ -39,39 +40,33 @@ export class FreezeService {
     return [family];
   }
 
-  /** Freezes the entity's families (or one): their queued requests wait, their running deployments hold. */
-  async freezeFamilies(
+  /** Sends the update to each family the request addresses (update-with-start: a family may have no workflow yet). */
+  private async eachFamily<Args extends unknown[]>(
     route: EntityRouteRef,
-    { family, reason, until }: FreezeRequest,
-    { credentials }: UserCredentials,
+    family: string | undefined,
+    credentials: BackstageCredentials,
+    update: UpdateDefinition<FamilyState, Args>,
+    args: Args,
+    what: string,
   ): Promise<{ families: FamilyState[] }> {
-    const who = credentials.principal.userEntityRef;
     const { temporal } = this.options;
     const families = await this.families(route, family, credentials);
     return {
       families: await Promise.all(
-        families.map(name =>
-          updateWithStart(temporal, familyWorkflowStart(name, temporal.taskQueue), freezeFamilyUpdate, [{ who, why: reason, ...(until && { until }) }], `freeze of ${name}`),
-        ),
+        families.map(name => updateWithStart(temporal, familyWorkflowStart(name, temporal.taskQueue), update, args, `${what} of ${name}`)),
       ),
     };
   }
 
-  async unfreezeFamilies(
-    route: EntityRouteRef,
-    { family, reason }: UnfreezeRequest,
-    { credentials }: UserCredentials,
-  ): Promise<{ families: FamilyState[] }> {
+  /** Freezes the entity's families (or one): their queued requests wait, their running deployments hold. */
+  freezeFamilies(route: EntityRouteRef, { family, reason, until }: FreezeRequest, { credentials }: UserCredentials) {
     const who = credentials.principal.userEntityRef;
-    const { temporal } = this.options;
-    const families = await this.families(route, family, credentials);
-    return {
-      families: await Promise.all(
-        families.map(name =>
-          updateWithStart(temporal, familyWorkflowStart(name, temporal.taskQueue), unfreezeFamilyUpdate, [{ who, ...(reason && { why: reason }) }], `unfreeze of ${name}`),
-        ),
-      ),
-    };
+    return this.eachFamily(route, family, credentials, freezeFamilyUpdate, [{ who, why: reason, ...(until && { until }) }], 'freeze');
+  }
+
+  unfreezeFamilies(route: EntityRouteRef, { family, reason }: UnfreezeRequest, { credentials }: UserCredentials) {
+    const who = credentials.principal.userEntityRef;
+    return this.eachFamily(route, family, credentials, unfreezeFamilyUpdate, [{ who, ...(reason && { why: reason }) }], 'unfreeze');
   }
 
   private async requireFreezeAll(credentials: BackstageCredentials) {

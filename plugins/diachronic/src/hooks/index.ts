@@ -5,3 +5,4 @@ export type { PolledAsyncState, PollingOptions } from './usePolledAsync';
 export { useControlPermissions, useDeploymentControl } from './useDeploymentControls';
 export type { ControlInput, ControlPermissions } from './useDeploymentControls';
 export { useDeploymentState } from './useDeploymentState';
+export { useDialogSubmit } from './useDialogSubmit';

@@ -7,6 +7,7 @@ import DialogContent from '@material-ui/core/DialogContent';
 import DialogTitle from '@material-ui/core/DialogTitle';
 import TextField from '@material-ui/core/TextField';
 import Alert from '@material-ui/lab/Alert';
+import { useDialogSubmit } from '../../hooks';
 
 export interface AbortDialogProps {
   open: boolean;
@@ -18,29 +19,16 @@ export interface AbortDialogProps {
 /** Abort a deployment: says what will happen and requires a reason. */
 export function AbortDialog({ open, versionId, onClose, onSubmit }: AbortDialogProps) {
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<Error>();
+  const { busy, error, clearError, submit } = useDialogSubmit(onSubmit, onClose);
 
   useEffect(() => {
     if (open) {
       setReason('');
-      setError(undefined);
+      clearError();
     }
-  }, [open]);
+  }, [open, clearError]);
 
   const missingReason = reason.trim() === '';
-  const submit = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await onSubmit({ reason: reason.trim() });
-      onClose();
-    } catch (e) {
-      setError(e as Error);
-    } finally {
-      setBusy(false);
-    }
-  };
 
   return (
     <Dialog open={open} onClose={onClose} aria-labelledby="diachronic-abort-title" fullWidth maxWidth="sm">
@@ -70,7 +58,7 @@ export function AbortDialog({ open, versionId, onClose, onSubmit }: AbortDialogP
       </DialogContent>
       <DialogActions>
         <Button onClick={onClose}>Cancel</Button>
-        <Button variant="contained" color="secondary" disabled={busy || missingReason} onClick={submit}>
+        <Button variant="contained" color="secondary" disabled={busy || missingReason} onClick={() => submit({ reason: reason.trim() })}>
           Abort {versionId}
         </Button>
       </DialogActions>

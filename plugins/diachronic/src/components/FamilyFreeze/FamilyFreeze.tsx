@@ -13,6 +13,7 @@ import { CompoundEntityRef, stringifyEntityRef } from '@backstage/catalog-model'
 import { usePermission } from '@backstage/plugin-permission-react';
 import { diachronicFreezePermission, FamilyView } from '@diachronic/backstage-plugin-diachronic-common';
 import { diachronicApiRef } from '../../api';
+import { useDialogSubmit } from '../../hooks';
 import { formatTime } from '../../format';
 
 /** The freeze dialog: a reason is required, an end time is optional (local time, sent as ISO). */
@@ -29,28 +30,14 @@ function FreezeDialog({
 }) {
   const [reason, setReason] = useState('');
   const [until, setUntil] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<Error>();
+  const { busy, error, clearError, submit } = useDialogSubmit(onSubmit, onClose);
   useEffect(() => {
     if (open) {
       setReason('');
       setUntil('');
-      setError(undefined);
+      clearError();
     }
-  }, [open]);
-
-  const submit = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await onSubmit({ reason: reason.trim(), ...(until && { until: new Date(until).toISOString() }) });
-      onClose();
-    } catch (e) {
-      setError(e as Error);
-    } finally {
-      setBusy(false);
-    }
-  };
+  }, [open, clearError]);
 
   return (
     <Dialog open={open} onClose={onClose} aria-labelledby="diachronic-freeze-title" fullWidth maxWidth="sm">
@@ -90,7 +77,9 @@ function FreezeDialog({
       </DialogContent>
       <DialogActions>
         <Button onClick={onClose}>Cancel</Button>
-        <Button variant="contained" color="primary" disabled={busy || reason.trim() === ''} onClick={submit}>
+        <Button variant="contained" color="primary" disabled={busy || reason.trim() === ''}
+          onClick={() => submit({ reason: reason.trim(), ...(until && { until: new Date(until).toISOString() }) })}
+        >
           Freeze {family}
         </Button>
       </DialogActions>

@@ -10,6 +10,7 @@ import Slider from '@material-ui/core/Slider';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
+import { useDialogSubmit } from '../../hooks';
 
 export const overridePresets = [0, 10, 25, 50, 75, 100];
 
@@ -37,31 +38,18 @@ export interface OverrideDialogProps {
 export function OverrideDialog({ open, versionId, currentPercent, onClose, onSubmit }: OverrideDialogProps) {
   const [percent, setPercent] = useState(currentPercent);
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<Error>();
+  const { busy, error, clearError, submit } = useDialogSubmit(onSubmit, onClose);
 
   useEffect(() => {
     if (open) {
       setPercent(currentPercent);
       setReason('');
-      setError(undefined);
+      clearError();
     }
-  }, [open, currentPercent]);
+  }, [open, currentPercent, clearError]);
 
   const unchanged = percent === currentPercent;
   const missingReason = reason.trim() === '';
-  const submit = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await onSubmit({ percent, reason: reason.trim() });
-      onClose();
-    } catch (e) {
-      setError(e as Error);
-    } finally {
-      setBusy(false);
-    }
-  };
 
   return (
     <Dialog open={open} onClose={onClose} aria-labelledby="diachronic-override-title" fullWidth maxWidth="sm">
@@ -124,7 +112,7 @@ export function OverrideDialog({ open, versionId, currentPercent, onClose, onSub
       </DialogContent>
       <DialogActions>
         <Button onClick={onClose}>Cancel</Button>
-        <Button color="primary" variant="contained" disabled={busy || unchanged || missingReason} onClick={submit}>
+        <Button color="primary" variant="contained" disabled={busy || unchanged || missingReason} onClick={() => submit({ percent, reason: reason.trim() })}>
           Set {percent}%
         </Button>
       </DialogActions>
