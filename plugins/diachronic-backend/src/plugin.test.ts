@@ -427,6 +427,25 @@ describe('diachronic backend against real Temporal, Unleash and a Diachronic wor
     expect((await request(server).delete(`${API}/freeze`).send({}).expect(200)).body).toEqual({});
   });
 
+  it("changes the guards' fields for one request, as a manual start's body gives them", async () => {
+    const multiRef = { kind: 'component', namespace: 'default', name: multi.metadata.name };
+    const versionId = uniqueVersionId();
+    await request(server)
+      .post(`${API}${diachronicApiPaths.startDeployment(multiRef)}`)
+      .send({ family: multiFamilies[0], versionId, dark: true, waves: { bakeMs: 5000 }, upgradeDryRun: { enabled: false } })
+      .expect(202);
+    const path = `${API}${diachronicApiPaths.deployment(multiRef, multiFamilies[0], versionId)}`;
+    // Dark, or completed at once when it is the family's first version.
+    const started = await waitForPhase(versionId, ['dark', 'completed'], path);
+    expect(started.request.options).toMatchObject({ waves: { bakeMs: 5000 }, upgradeDryRun: { enabled: false }, gate: { intervalMs: 5000 } });
+    const refused = await request(server)
+      .post(`${API}${diachronicApiPaths.startDeployment(multiRef)}`)
+      .send({ family: multiFamilies[0], versionId: uniqueVersionId(), waves: { percents: [50, 10] } })
+      .expect(400);
+    expect(refused.body.error.message).toBe("body.waves.percents.1: 10 does not rise above the previous wave's 50");
+    if (started.phase === 'dark') await request(server).post(`${path}/abort`).send({ reason: 'test over' }).expect(200);
+  });
+
   it('names a deployment workflow stuck failing its workflow tasks, with the error, in the API and the entity view', async () => {
     const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
     // A workflow type the Diachronic worker does not have, on its queue: every workflow task fails.

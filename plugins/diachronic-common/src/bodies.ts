@@ -1,6 +1,15 @@
 /** The REST API's request bodies, as schemas: the backend parses with them, the types follow from them. */
 import { z } from 'zod';
-import { commitShaSchema, familySchema, healthGateSchema, reasonSchema, scheduleSchema, versionIdSchema } from '@diachronic/contract';
+import {
+  commitShaSchema,
+  familySchema,
+  healthGateSchema,
+  migrationWavesSchema,
+  reasonSchema,
+  scheduleSchema,
+  upgradeDryRunSchema,
+  versionIdSchema,
+} from '@diachronic/contract';
 
 /** Bodies of the control actions; `reason` is required where an action cannot go without one. */
 export const controlBodySchemas = {
@@ -33,6 +42,9 @@ export const startDeploymentBodySchema = z.strictObject({
   schedule: scheduleSchema.optional(),
   /** Changes fields of the configured health gate for this deployment (`{ "enabled": false }` turns it off). */
   gate: healthGateSchema.optional(),
+  /** Changes fields of the configured upgrade dry run, and of the migration's waves, for this deployment. */
+  upgradeDryRun: upgradeDryRunSchema.optional(),
+  waves: migrationWavesSchema.optional(),
   /** Recorded with the request, as its why. */
   reason: reasonSchema.optional(),
 });

@@ -7,7 +7,7 @@ import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { AuthenticationError, CustomErrorBase, InputError, ServiceUnavailableError } from '@backstage/errors';
 import { z } from 'zod';
 import { WebhookResponse } from '@diachronic/backstage-plugin-diachronic-common';
-import { commitShaSchema, healthGateSchema, scheduleSchema } from '@diachronic/contract';
+import { commitShaSchema, healthGateSchema, migrationWavesSchema, scheduleSchema, upgradeDryRunSchema } from '@diachronic/contract';
 import { parseInput } from '../validation';
 import { DeploymentRequests } from './DeploymentRequests';
 import { EntityAccess, OwningEntity } from './entities';
@@ -56,6 +56,8 @@ const diachronicPayload = z
     migratory: z.boolean().optional(),
     schedule: scheduleSchema.optional(),
     gate: healthGateSchema.optional(),
+    upgradeDryRun: upgradeDryRunSchema.optional(),
+    waves: migrationWavesSchema.optional(),
   })
   .strict();
 
@@ -143,7 +145,14 @@ export class GithubWebhookService {
       versionId: deployment.sha.slice(0, 7),
       sha: deployment.sha,
       environment: deployment.environment,
-      options: { dark: options?.dark, migratory: options?.migratory, schedule: options?.schedule, gate: options?.gate },
+      options: {
+        dark: options?.dark,
+        migratory: options?.migratory,
+        schedule: options?.schedule,
+        gate: options?.gate,
+        upgradeDryRun: options?.upgradeDryRun,
+        waves: options?.waves,
+      },
       requestedBy: { who: `github:${sender.login}`, why: `deployment to ${deployment.environment} succeeded` },
       source: { kind: 'github', deliveryId: delivery.deliveryId },
     });
