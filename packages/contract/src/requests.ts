@@ -97,6 +97,11 @@ export const deploymentRequestSchema = z.strictObject({
   requestedBy: actorSchema,
   /** Where the request came from: `github` (webhook delivery id) or `manual`. */
   source: deploymentSourceSchema,
+  /**
+   * Deploy a version retired before again, as a new version (a new seq, a new flag, the same task queue).
+   * Without it, a request for a version deployed before is answered as a duplicate.
+   */
+  rollback: z.boolean().optional(),
 });
 export type DeploymentRequest = z.infer<typeof deploymentRequestSchema>;
 

@@ -101,7 +101,7 @@ describe('diachronic backend against real Temporal, Unleash and a Diachronic wor
       outcome: 'duplicate',
       workflowId: workflowIds.deployment(family, v1),
       // The family workflow may not have seen its child end yet.
-      message: expect.stringMatching(/ (was already deployed \(completed\)|is being deployed now)$/),
+      message: expect.stringMatching(/ (was already deployed \(completed\); to deploy it again, request a rollback \(rollback: true\)|is being deployed now)$/),
     });
 
     const list = await waitFor('the list to show the completed deployment', async () => {

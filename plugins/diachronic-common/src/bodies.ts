@@ -45,6 +45,8 @@ export const startDeploymentBodySchema = z.strictObject({
   /** Changes fields of the configured upgrade dry run, and of the migration's waves, for this deployment. */
   upgradeDryRun: upgradeDryRunSchema.optional(),
   waves: migrationWavesSchema.optional(),
+  /** Deploy a version retired before again, with a new seq (otherwise a version deployed before is a duplicate). */
+  rollback: z.boolean().optional(),
   /** Recorded with the request, as its why. */
   reason: reasonSchema.optional(),
 });

@@ -29,8 +29,18 @@ export function createVersionActivities({ versionFlags, versionWorkers, schedule
   const inUse = (family: string, versionId: string) => versionFlags.versionInUse(family, versionId);
 
   return {
-    async prepareVersion({ family, versionId, sha }: { family: string; versionId: string; sha?: string }): Promise<PreparedVersion> {
-      const { flag, created } = await versionFlags.ensureVersionFlag({ family, versionId, sha }).catch(error => {
+    async prepareVersion({
+      family,
+      versionId,
+      sha,
+      rollback,
+    }: {
+      family: string;
+      versionId: string;
+      sha?: string;
+      rollback?: boolean;
+    }): Promise<PreparedVersion> {
+      const { flag, created } = await versionFlags.ensureVersionFlag({ family, versionId, sha, rollback }).catch(error => {
         if (error instanceof ArchivedVersionError) {
           throw ApplicationFailure.create({ type: 'ArchivedVersion', message: error.message, nonRetryable: true });
         }
@@ -38,6 +48,11 @@ export function createVersionActivities({ versionFlags, versionWorkers, schedule
       });
       const previous = await versionFlags.previousVersion(family, flag.seq);
       return { version: ref(flag), livePercent: flag.livePercent, previous: previous && ref(previous), created };
+    },
+
+    /** Whether every flag of the version was archived: only such a version can be rolled back to. */
+    async versionRetired({ family, versionId }: { family: string; versionId: string }) {
+      return versionFlags.versionRetired(family, versionId);
     },
 
     async readLivePercent({ flag }: { flag: string }) {

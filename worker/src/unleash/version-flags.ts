@@ -89,18 +89,23 @@ export class VersionFlags {
     family,
     versionId,
     sha,
+    rollback = false,
   }: {
     family: string;
     versionId: string;
     sha?: string;
+    /** A version retired before, deployed again: it gets a new flag with a new seq. */
+    rollback?: boolean;
   }): Promise<{ flag: VersionFlag; created: boolean }> {
     assertFamily(family);
     assertVersionId(versionId);
     const flags = await this.findFamilyFlags(family, true);
-    const existing = flags.find(f => f.meta.versionId === versionId);
-    if (existing?.archived) throw new ArchivedVersionError(family, versionId, existing.name);
-    let name = existing?.name;
-    if (!name) {
+    // A version rolled back to has several flags: the newest is the one in use.
+    const existing = flags.findLast(f => f.meta.versionId === versionId);
+    if (existing?.archived && !rollback) throw new ArchivedVersionError(family, versionId, existing.name);
+    let name = existing && !existing.archived ? existing.name : undefined;
+    const created = name === undefined;
+    if (name === undefined) {
       const seq = 1 + Math.max(-1, ...flags.map(f => f.meta.seq));
       name = versionFlagName(family, seq, versionId);
       const meta: VersionFlagMetadata = {
@@ -117,7 +122,13 @@ export class VersionFlags {
         description: encodeFlagMetadata(meta),
       });
     }
-    return { flag: await this.completeFlag(name, family), created: !existing };
+    return { flag: await this.completeFlag(name, family), created };
+  }
+
+  /** Whether the version had a flag, and whether all of its flags are archived (it was retired). */
+  async versionRetired(family: string, versionId: string): Promise<{ known: boolean; retired: boolean }> {
+    const flags = (await this.findFamilyFlags(family, true)).filter(f => f.meta.versionId === versionId);
+    return { known: flags.length > 0, retired: flags.length > 0 && flags.every(f => f.archived) };
   }
 
   /** The family's versions, oldest first. */

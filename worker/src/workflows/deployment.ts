@@ -525,14 +525,19 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
   let fastForwarded = false;
   try {
     const running = work.run(async () => {
-      const prepared = await flagActivities.prepareVersion({ family, versionId, sha: request.sha });
+      const prepared = await flagActivities.prepareVersion({
+        family,
+        versionId,
+        sha: request.sha,
+        ...(request.rollback && { rollback: true }),
+      });
       state.version = prepared.version;
       state.previous = prepared.previous;
       state.livePercent = prepared.livePercent;
       record(
         { who: 'diachronic' },
         prepared.created ? 'flag created' : 'flag reused',
-        `${prepared.version.flag} (seq ${prepared.version.seq}); previous version: ${prepared.previous?.versionId ?? 'none'}`,
+        `${prepared.version.flag} (seq ${prepared.version.seq}${request.rollback ? `, a rollback to ${versionId}` : ''}); previous version: ${prepared.previous?.versionId ?? 'none'}`,
       );
       if (prepared.previous) {
         upsertSearchAttributes([{ key: searchAttributes.previousVersionId, value: prepared.previous.versionId }]);

@@ -35,7 +35,7 @@ import {
 import { diachronicDeployment } from './deployment';
 import { checkFreezeInput, checkUnfreezeInput, freezeText, inForce, makeFreeze, untilThaw } from './freezes';
 import { deploymentFreezeSignal, globalFreezeSignal } from './messages';
-import { freezeActivities, visibilityActivities } from './proxies';
+import { flagActivities, freezeActivities, visibilityActivities } from './proxies';
 
 export interface FamilyInput {
   family: string;
@@ -55,6 +55,8 @@ const CANCELLED_KEPT = 20;
 const LATEST_WINS_PATCH = 'diachronic-latest-wins';
 // Freezes: a new run asks for the global freeze; runs from before know none.
 const FREEZES_PATCH = 'diachronic-freezes';
+// A rollback deploys a version retired before again; runs from before answered it as a duplicate.
+const ROLLBACK_PATCH = 'diachronic-rollback';
 
 /**
  * The one workflow per family that takes deployment requests and runs them one at a time, in order.
@@ -185,11 +187,22 @@ export async function diachronicFamily(input: FamilyInput): Promise<void> {
       return { outcome: 'duplicate', workflowId, message: `${family} ${request.versionId} is already queued at position ${position + 1}` };
     }
     const previous = await visibilityActivities.describeDeployment({ workflowId });
-    if (previous.status === 'running' || previous.status === 'completed') {
+    const rollback = request.rollback === true && previous.status === 'completed' && patched(ROLLBACK_PATCH);
+    if (rollback) {
+      const { retired } = await flagActivities.versionRetired({ family, versionId: request.versionId });
+      if (!retired) {
+        throw ApplicationFailure.create({
+          type: 'InvalidRequest',
+          message: `cannot roll back to ${family} ${request.versionId}: it is not retired (its flag still routes, or it was aborted and still drains); abort the newer deployment instead`,
+          nonRetryable: true,
+        });
+      }
+    } else if (previous.status === 'running' || previous.status === 'completed') {
+      const again = previous.status === 'completed' ? '; to deploy it again, request a rollback (rollback: true)' : '';
       return {
         outcome: 'duplicate',
         workflowId,
-        message: `${family} ${request.versionId} was already deployed (${previous.phase ?? previous.status})`,
+        message: `${family} ${request.versionId} was already deployed (${previous.phase ?? previous.status})${again}`,
       };
     }
     if (request.options.queue === 'latest' && queue.length > 0 && patched(LATEST_WINS_PATCH)) {
@@ -254,8 +267,8 @@ export async function diachronicFamily(input: FamilyInput): Promise<void> {
       await executeChild(diachronicDeployment, {
         workflowId: current.workflowId,
         args: [request],
-        // A failed deployment may be retried by a new request; a completed one never runs twice.
-        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+        // A failed deployment may be retried by a new request; a completed one runs again only as a rollback.
+        workflowIdReusePolicy: request.rollback ? WorkflowIdReusePolicy.ALLOW_DUPLICATE : WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
         // Deployments outlive a reset or termination of this coordinator.
         parentClosePolicy: ParentClosePolicy.ABANDON,
       });

@@ -8,7 +8,7 @@ import type { Activities } from '../activities';
 const retryUntilBack = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds' } as const;
 
 export const flagActivities = proxyActivities<
-  Pick<Activities, 'prepareVersion' | 'readLivePercent' | 'readLiveChanges' | 'setLivePercent' | 'abortVersion'>
+  Pick<Activities, 'prepareVersion' | 'readLivePercent' | 'readLiveChanges' | 'setLivePercent' | 'abortVersion' | 'versionRetired'>
 >({
   startToCloseTimeout: '30 seconds',
   retry: { ...retryUntilBack, nonRetryableErrorTypes: ['ArchivedVersion'] },

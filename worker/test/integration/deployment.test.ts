@@ -358,7 +358,7 @@ describe('deployments against real Temporal, Unleash and kube-apiserver', () => 
     });
     expect(await h.deploy(h.request(family, v1, dark))).toMatchObject({
       outcome: 'duplicate',
-      message: `${family} ${v1} was already deployed (completed)`,
+      message: `${family} ${v1} was already deployed (completed); to deploy it again, request a rollback (rollback: true)`,
     });
     const familyHandle = h.client.workflow.getHandle(workflowIds.family(family));
     expect(await familyHandle.query(familyStateQuery)).toMatchObject({ current: { versionId: v2 }, queue: [{ versionId: v3 }] });
@@ -399,6 +399,48 @@ describe('deployments against real Temporal, Unleash and kube-apiserver', () => 
     for (const superseded of [v3, v4]) {
       await expect(h.client.workflow.getHandle(workflowIds.deployment(family, superseded)).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
     }
+  });
+
+  it('deploys a version retired before again only as a rollback, with a new seq; refuses one that is not retired', async () => {
+    const family = uniqueFamily();
+    const v1 = await h.deployInitial(family);
+    const v2 = uniqueVersionId();
+    await h.startVersionWorker(family, v2);
+    await h.deploy(h.request(family, v2, fastOptions()));
+    await h.waitForPhase(family, v2, ['completed']);
+    const flagsOf = async (versionId: string) =>
+      (await h.versionFlags.listVersions(family, { includeArchived: true })).filter(flag => flag.versionId === versionId);
+    expect(await flagsOf(v1)).toEqual([expect.objectContaining({ seq: 0, archived: true })]);
+
+    // Asked again without saying it is a rollback: a duplicate, saying how to.
+    expect(await h.deploy(h.request(family, v1, fastOptions()))).toMatchObject({
+      outcome: 'duplicate',
+      message: `${family} ${v1} was already deployed (completed); to deploy it again, request a rollback (rollback: true)`,
+    });
+    // v2 routes now: there is nothing to roll back to.
+    const refused = await h.deploy({ ...h.request(family, v2, fastOptions()), rollback: true }).catch(error => error);
+    expect(refused.cause?.message).toBe(
+      `cannot roll back to ${family} ${v2}: it is not retired (its flag still routes, or it was aborted and still drains); abort the newer deployment instead`,
+    );
+
+    // v1's worker is deployed again, and v1 comes back as a new version: a new flag (seq 2), the same queue.
+    await h.createWorkerDeployment(family, v1);
+    expect(await h.deploy({ ...h.request(family, v1, fastOptions()), rollback: true })).toMatchObject({ outcome: 'started' });
+    const familyHandle = h.client.workflow.getHandle(workflowIds.family(family));
+    h.recordHistory('family-rollback', workflowIds.family(family), (await familyHandle.describe()).runId);
+    const done = await waitFor('the rollback to complete', async () => {
+      const state = await h.state(family, v1);
+      return state.version?.seq === 2 && state.phase === 'completed' ? state : undefined;
+    });
+    expect(done.previous?.versionId).toBe(v2);
+    h.recordHistory('deployment-rollback', workflowIds.deployment(family, v1));
+    expect(done.events.find(event => event.action === 'flag created')?.detail).toContain(`a rollback to ${v1}`);
+    expect(await flagsOf(v1)).toEqual([
+      expect.objectContaining({ seq: 0, archived: true }),
+      expect.objectContaining({ seq: 2, archived: false, livePercent: 100, taskQueue: versionTaskQueue(family, v1) }),
+    ]);
+    expect(await flagsOf(v2)).toEqual([expect.objectContaining({ archived: true })]);
+    expect(await h.workerDeployments(family)).toHaveLength(1);
   });
 
   it('refuses an invalid request with the field named, and starts nothing', async () => {

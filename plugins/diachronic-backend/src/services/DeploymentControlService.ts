@@ -110,7 +110,7 @@ export class DeploymentControlService {
   /** A manual deployment request by the calling user. */
   async start(
     route: EntityRouteRef,
-    { family, versionId, sha, dark, migratory, schedule, gate, upgradeDryRun, waves, reason }: StartDeploymentRequest,
+    { family, versionId, sha, dark, migratory, schedule, gate, upgradeDryRun, waves, rollback, reason }: StartDeploymentRequest,
     { credentials }: UserCredentials,
   ): Promise<RequestDeploymentResult> {
     const { entities, requests } = this.options;
@@ -120,6 +120,7 @@ export class DeploymentControlService {
       family,
       versionId,
       sha,
+      ...(rollback && { rollback }),
       options: { dark, migratory, schedule, gate, upgradeDryRun, waves },
       requestedBy: { who: credentials.principal.userEntityRef, ...(reason && { why: reason }) },
       source: { kind: 'manual' },

@@ -58,6 +58,7 @@ const diachronicPayload = z
     gate: healthGateSchema.optional(),
     upgradeDryRun: upgradeDryRunSchema.optional(),
     waves: migrationWavesSchema.optional(),
+    rollback: z.boolean().optional(),
   })
   .strict();
 
@@ -145,6 +146,7 @@ export class GithubWebhookService {
       versionId: deployment.sha.slice(0, 7),
       sha: deployment.sha,
       environment: deployment.environment,
+      ...(options?.rollback && { rollback: true }),
       options: {
         dark: options?.dark,
         migratory: options?.migratory,
