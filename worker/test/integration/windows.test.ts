@@ -98,7 +98,7 @@ describe('deploy windows', () => {
     const handle = h.client.workflow.getHandle(workflowIds.deployment(family, v2));
     await expectRefused(
       handle.executeUpdate(resumeUpdate, { args: [{ who: 'user:default/ops' }] }),
-      /^resume refused: nothing is paused: the deployment waits for its deploy window at /,
+      /^resume refused: nothing is paused: the deployment waits until the deploy window opens at /,
     );
     // A person's pause outlives the window: a resume ends it, and the deployment still waits for the window.
     await handle.executeUpdate(pauseUpdate, { args: [{ who: 'user:default/ops', why: 'incident' }] });

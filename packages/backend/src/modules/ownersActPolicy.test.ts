@@ -1,10 +1,11 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
-import { AuthorizeResult, createPermission } from '@backstage/plugin-permission-common';
 import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
+import { AuthorizeResult, createPermission, isResourcePermission } from '@backstage/plugin-permission-common';
 import {
   diachronicDeploymentAbortPermission,
   diachronicDeploymentReadPermission,
   diachronicDeploymentStartPermission,
+  diachronicFreezeAllPermission,
   diachronicPermissions,
 } from '@diachronic/backstage-plugin-diachronic-common';
 import { OwnersActPolicy } from './ownersActPolicy';
@@ -32,7 +33,7 @@ describe('OwnersActPolicy', () => {
     });
   });
 
-  it.each(diachronicPermissions.filter(p => p !== diachronicDeploymentReadPermission))(
+  it.each(diachronicPermissions.filter(p => p !== diachronicDeploymentReadPermission && isResourcePermission(p, 'catalog-entity')))(
     'allows $name only on entities the user or one of its groups owns',
     async permission => {
       await expect(policy.handle({ permission }, user)).resolves.toEqual({
@@ -47,6 +48,10 @@ describe('OwnersActPolicy', () => {
       });
     },
   );
+
+  it('denies the freeze of every family, which no entity owns: this example has no administrators', async () => {
+    await expect(policy.handle({ permission: diachronicFreezeAllPermission }, user)).resolves.toEqual({ result: AuthorizeResult.DENY });
+  });
 
   it('denies actions to callers that are not users', async () => {
     await expect(policy.handle({ permission: diachronicDeploymentAbortPermission })).resolves.toEqual({
