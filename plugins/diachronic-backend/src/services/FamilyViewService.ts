@@ -42,7 +42,7 @@ function allVersions(served: FamilyVersion[], named: Array<VersionRef | null | u
  * Requests that never ran, taken out of the queue (cancelled by a person, or superseded by a newer request
  * of a `latest` queue), as history entries: no workflow of their own, so no run id.
  */
-function withdrawnRequests(family: string, cancelled: CancelledRequest[]): DeploymentHistoryEntry[] {
+export function withdrawnRequests(family: string, cancelled: CancelledRequest[]): DeploymentHistoryEntry[] {
   return cancelled.map(entry => {
     const { who, why } = entry.cancelledBy;
     return {
