@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import type { AuditorServiceCreateEventOptions } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -40,6 +41,23 @@ const multi = annotatedEntity({ name: `${run}-multi`, families: multiFamilies, r
 const ordersRef = { kind: 'component', namespace: 'default', name: orders.metadata.name };
 const hooksRef = { kind: 'component', namespace: 'default', name: hooks.metadata.name };
 
+/** Auditor events as the plugin creates them, each with how it ended. */
+const audits: Array<{ options: AuditorServiceCreateEventOptions; ended?: { success: boolean; meta?: object; error?: Error } }> = [];
+const auditor = mockServices.auditor.mock({
+  createEvent: async options => {
+    const entry: (typeof audits)[number] = { options };
+    audits.push(entry);
+    return {
+      success: async ({ meta } = {}) => {
+        entry.ended = { success: true, meta };
+      },
+      fail: async ({ meta, error }) => {
+        entry.ended = { success: false, meta, error };
+      },
+    };
+  },
+});
+
 describe('diachronic backend against real Temporal, Unleash and a Diachronic worker', () => {
   const services = realServices();
   let worker: RunningWorker;
@@ -51,7 +69,7 @@ describe('diachronic backend against real Temporal, Unleash and a Diachronic wor
     const config = mockServices.rootConfig.factory({ data: pluginConfig(services, worker.taskQueue, WEBHOOK_SECRET) });
     const catalog = catalogServiceMock.factory({ entities: [orders, hooks, multi] });
     ({ server } = await startTestBackend({
-      features: [diachronicPlugin, config, catalog, mockServices.permissions.factory({ result: AuthorizeResult.ALLOW })],
+      features: [diachronicPlugin, config, catalog, mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }), auditor.factory],
     }));
     ({ server: deniedServer } = await startTestBackend({
       features: [diachronicPlugin, config, catalog, mockServices.permissions.factory({ result: AuthorizeResult.DENY })],
@@ -264,9 +282,24 @@ describe('diachronic backend against real Temporal, Unleash and a Diachronic wor
       expect.objectContaining({ versionId: v5, runId: '', phase: 'cancelled', reason: `cancelled by ${USER}: superseded by v4` }),
     );
 
+    const auditedBefore = audits.length;
     const missingReason = await control(v3, 'abort').expect(400);
     expect(missingReason.body.error).toMatchObject({ name: 'InputError', message: 'body.reason: is required' });
     await control(v3, 'abort', { reason: 'error rate up' }).expect(200);
+    // One auditor event per abort, the refused one too: who (the request's credentials), what and why, how it ended.
+    const aborts = audits.slice(auditedBefore);
+    expect(aborts.map(({ options: { eventId, severityLevel, meta }, ended }) => ({ eventId, severityLevel, meta, success: ended?.success }))).toEqual([
+      { eventId: 'deployment-control', severityLevel: 'high', meta: expect.objectContaining({ action: 'abort', family, versionId: v3 }), success: false },
+      {
+        eventId: 'deployment-control',
+        severityLevel: 'high',
+        meta: expect.objectContaining({ action: 'abort', family, versionId: v3, reason: 'error rate up' }),
+        success: true,
+      },
+    ]);
+    expect(aborts[0].ended?.error?.message).toBe('body.reason: is required');
+    // The auditor takes who asked from the request's credentials.
+    expect(aborts[1].options.request?.originalUrl).toBe(`${deploymentPath(v3)}/abort`);
     const aborted = await waitForPhase(v3, ['aborted']);
     expect(aborted.reason).toBe(`aborted by ${USER}: error rate up`);
 

@@ -30,13 +30,14 @@ export const diachronicPlugin = createBackendPlugin({
         config: coreServices.rootConfig,
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
+        auditor: coreServices.auditor,
         auth: coreServices.auth,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         lifecycle: coreServices.lifecycle,
         catalog: catalogServiceRef,
       },
-      async init({ logger, config, httpRouter, httpAuth, auth, permissions, permissionsRegistry, lifecycle, catalog }) {
+      async init({ logger, config, httpRouter, httpAuth, auditor, auth, permissions, permissionsRegistry, lifecycle, catalog }) {
         const settings = readDiachronicConfig(config);
         permissionsRegistry.addPermissions(diachronicPermissions);
 
@@ -68,7 +69,7 @@ export const diachronicPlugin = createBackendPlugin({
 
         httpRouter.addAuthPolicy({ path: diachronicRoutes.githubWebhook, allow: 'unauthenticated' });
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
-        httpRouter.use(await createRouter({ httpAuth, deploymentList, familyViews, deploymentControls, freezes, githubWebhooks }));
+        httpRouter.use(await createRouter({ httpAuth, auditor, deploymentList, familyViews, deploymentControls, freezes, githubWebhooks }));
       },
     });
   },

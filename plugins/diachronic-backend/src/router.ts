@@ -1,7 +1,8 @@
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import { HttpAuthService } from '@backstage/backend-plugin-api';
+import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
+import type { JsonObject } from '@backstage/types';
 import { KubernetesValidatorFunctions } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import { controlActions, publishedPhases, versionIdSchema } from '@diachronic/contract';
@@ -18,6 +19,22 @@ import { FamilyViewService } from './services/FamilyViewService';
 import { FreezeService } from './services/FreezeService';
 import { GithubWebhookService } from './services/GithubWebhookService';
 import { parseInput } from './validation';
+import { audited, CONTROL_SEVERITY } from './audit';
+
+/** What an audited request asked, from its path and body as sent (before they are checked). */
+function asked(req: express.Request): JsonObject {
+  const text = (value: unknown) => (typeof value === 'string' ? value.slice(0, 2000) : undefined);
+  const body = typeof req.body === 'object' && req.body !== null ? (req.body as Record<string, unknown>) : {};
+  const fields = {
+    entity: `${req.params.kind ?? ''}:${req.params.namespace ?? ''}/${req.params.name ?? ''}`,
+    family: text(req.params.family ?? body.family),
+    versionId: text(req.params.versionId ?? body.versionId),
+    reason: text(body.reason),
+    percent: typeof body.percent === 'number' ? body.percent : undefined,
+    until: text(body.until),
+  };
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as JsonObject;
+}
 
 /** GitHub caps webhook payloads at 25 MB; a larger delivery is answered 413. */
 export const GITHUB_WEBHOOK_BODY_LIMIT = '25mb';
@@ -70,6 +87,7 @@ const deploymentParams = entityParams.extend({ family: z.string().min(1), versio
 
 export async function createRouter({
   httpAuth,
+  auditor,
   deploymentList,
   familyViews,
   deploymentControls,
@@ -77,6 +95,7 @@ export async function createRouter({
   githubWebhooks,
 }: {
   httpAuth: HttpAuthService;
+  auditor: AuditorService;
   deploymentList: DeploymentListService;
   familyViews: FamilyViewService;
   deploymentControls: DeploymentControlService;
@@ -87,13 +106,20 @@ export async function createRouter({
 
   // The signature covers the exact bytes GitHub sent, so this body is read raw, before the JSON parser.
   router.post(diachronicRoutes.githubWebhook, express.raw({ type: () => true, limit: GITHUB_WEBHOOK_BODY_LIMIT }), async (req, res) => {
-    const outcome = await githubWebhooks.receive({
-      event: req.get('x-github-event'),
-      deliveryId: req.get('x-github-delivery'),
-      signature: req.get('x-hub-signature-256'),
-      contentType: req.get('content-type'),
-      rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
-    });
+    const delivery = { event: req.get('x-github-event') ?? null, deliveryId: req.get('x-github-delivery') ?? null };
+    const outcome = await audited(
+      auditor,
+      { eventId: 'github-webhook', severityLevel: 'medium', request: req, meta: delivery },
+      () =>
+        githubWebhooks.receive({
+          event: req.get('x-github-event'),
+          deliveryId: req.get('x-github-delivery'),
+          signature: req.get('x-hub-signature-256'),
+          contentType: req.get('content-type'),
+          rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+        }),
+      ({ status, body }) => ({ status, ...body }),
+    );
     res.status(outcome.status).json(outcome.body);
   });
 
@@ -129,24 +155,40 @@ export async function createRouter({
     if (!action.success) {
       throw new NotFoundError(`no action ${req.params.action}; the actions are ${controlActions.join(', ')}`);
     }
-    const { family, versionId, ...entity } = parseInput(deploymentParams, req.params, 'path');
-    const input = parseInput(controlBodySchemas[action.data], req.body, 'body');
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    res.json(await deploymentControls.control(entity, family, versionId, action.data, input, { credentials }));
+    const state = await audited(
+      auditor,
+      { eventId: 'deployment-control', severityLevel: CONTROL_SEVERITY[action.data], request: req, meta: { action: action.data, ...asked(req) } },
+      async () => {
+        const { family, versionId, ...entity } = parseInput(deploymentParams, req.params, 'path');
+        const input = parseInput(controlBodySchemas[action.data], req.body, 'body');
+        const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+        return deploymentControls.control(entity, family, versionId, action.data, input, { credentials });
+      },
+      after => ({ phase: after.phase, livePercent: after.livePercent }),
+    );
+    res.json(state);
   });
 
   router.post(diachronicRoutes.entityFreeze, async (req, res) => {
-    const entity = parseInput(entityParams, req.params, 'path');
-    const input = parseInput(freezeBodySchema, req.body, 'body');
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    res.json(await freezes.freezeFamilies(entity, input, { credentials }));
+    const meta = { action: 'freeze', ...asked(req) };
+    const frozen = await audited(auditor, { eventId: 'family-freeze', severityLevel: 'high', request: req, meta }, async () => {
+      const entity = parseInput(entityParams, req.params, 'path');
+      const input = parseInput(freezeBodySchema, req.body, 'body');
+      const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+      return freezes.freezeFamilies(entity, input, { credentials });
+    });
+    res.json(frozen);
   });
 
   router.delete(diachronicRoutes.entityFreeze, async (req, res) => {
-    const entity = parseInput(entityParams, req.params, 'path');
-    const input = parseInput(unfreezeBodySchema, req.body ?? {}, 'body');
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    res.json(await freezes.unfreezeFamilies(entity, input, { credentials }));
+    const meta = { action: 'unfreeze', ...asked(req) };
+    const thawed = await audited(auditor, { eventId: 'family-freeze', severityLevel: 'high', request: req, meta }, async () => {
+      const entity = parseInput(entityParams, req.params, 'path');
+      const input = parseInput(unfreezeBodySchema, req.body ?? {}, 'body');
+      const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+      return freezes.unfreezeFamilies(entity, input, { credentials });
+    });
+    res.json(thawed);
   });
 
   router.get(diachronicRoutes.freezeAll, async (req, res) => {
@@ -155,22 +197,38 @@ export async function createRouter({
   });
 
   router.post(diachronicRoutes.freezeAll, async (req, res) => {
-    const input = parseInput(freezeBodySchema.omit({ family: true }), req.body, 'body');
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    res.json(await freezes.freezeAll(input, { credentials }));
+    const meta = { action: 'freeze', scope: 'all', ...asked(req) };
+    const frozen = await audited(auditor, { eventId: 'family-freeze', severityLevel: 'critical', request: req, meta }, async () => {
+      const input = parseInput(freezeBodySchema.omit({ family: true }), req.body, 'body');
+      const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+      return freezes.freezeAll(input, { credentials });
+    });
+    res.json(frozen);
   });
 
   router.delete(diachronicRoutes.freezeAll, async (req, res) => {
-    const input = parseInput(unfreezeBodySchema.omit({ family: true }), req.body ?? {}, 'body');
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    res.json(await freezes.unfreezeAll(input, { credentials }));
+    const meta = { action: 'unfreeze', scope: 'all', ...asked(req) };
+    const thawed = await audited(auditor, { eventId: 'family-freeze', severityLevel: 'critical', request: req, meta }, async () => {
+      const input = parseInput(unfreezeBodySchema.omit({ family: true }), req.body ?? {}, 'body');
+      const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+      return freezes.unfreezeAll(input, { credentials });
+    });
+    res.json(thawed);
   });
 
   router.post(diachronicRoutes.startDeployment, async (req, res) => {
-    const entity = parseInput(entityParams, req.params, 'path');
-    const input = parseInput(startDeploymentBodySchema, req.body, 'body');
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const result = await deploymentControls.start(entity, input, { credentials });
+    const meta = { action: 'start', ...asked(req) };
+    const result = await audited(
+      auditor,
+      { eventId: 'deployment-start', severityLevel: 'medium', request: req, meta },
+      async () => {
+        const entity = parseInput(entityParams, req.params, 'path');
+        const input = parseInput(startDeploymentBodySchema, req.body, 'body');
+        const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+        return deploymentControls.start(entity, input, { credentials });
+      },
+      started => ({ ...started }),
+    );
     res.status(result.outcome === 'duplicate' ? 200 : 202).json(result);
   });
 
