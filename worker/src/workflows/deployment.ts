@@ -296,7 +296,12 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
     const what = pausable(pausesMigration);
     control.paused = true;
     await holdChildren(what);
-    if (!what.rollout && !what.migration) return;
+    if (!what.rollout && !what.migration) {
+      // Held already by a closed window or a freeze: the pause outlasts them, until a resume.
+      const holding = heldBy();
+      if (holding) record(actor, 'pause', `steps and waves stay held after ${holding}, until resumed`);
+      return;
+    }
     if (!what.migration) record(actor, 'pause');
     else if (what.rollout) record(actor, 'pause', 'the rollout holds its step; the migration tells no more workflows');
     // The gate names a hold of the migration alone as such, as runs before the pause-holds-migration release did.
