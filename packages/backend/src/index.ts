@@ -1,6 +1,7 @@
 /*
  * The Backstage backend of the local app: catalog with the example entities, guest sign-in, the
- * permission framework with a policy where owners act and everyone else reads, and Diachronic.
+ * permission framework with a policy where owners act and everyone else reads, Diachronic, and the MCP
+ * server that offers Diachronic's actions to agents (acting for the user whose token they hold).
  */
 import { createBackend } from '@backstage/backend-defaults';
 import { ownersActPolicyModule } from './modules/ownersActPolicy';
@@ -14,5 +15,6 @@ backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(ownersActPolicyModule);
 backend.add(import('@diachronic/backstage-plugin-diachronic-backend'));
+backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
 backend.start();

@@ -1,7 +1,8 @@
 /**
  * Auditor events for what changes deployments: every control, manual start, freeze, and GitHub delivery,
  * refusals included. The auditor records who (from the request's credentials) and when; the event says
- * what was asked, and how it ended.
+ * what was asked, and how it ended. An action called through the actions registry has no request of its
+ * own: its event names the actor in `meta`.
  */
 import { AuditorService, AuditorServiceEventSeverityLevel } from '@backstage/backend-plugin-api';
 import type { JsonObject } from '@backstage/types';
@@ -24,7 +25,7 @@ export const CONTROL_SEVERITY: Record<ControlAction, AuditorServiceEventSeverity
  */
 export async function audited<T>(
   auditor: AuditorService,
-  event: { eventId: string; severityLevel: AuditorServiceEventSeverityLevel; request: Request; meta: JsonObject },
+  event: { eventId: string; severityLevel: AuditorServiceEventSeverityLevel; request?: Request; meta: JsonObject },
   call: () => Promise<T>,
   done: (result: T) => JsonObject = () => ({}),
 ): Promise<T> {

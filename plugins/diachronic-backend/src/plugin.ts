@@ -1,6 +1,8 @@
 import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { diachronicPermissions, diachronicRoutes } from '@diachronic/backstage-plugin-diachronic-common';
+import { registerDiachronicActions } from './actions';
 import { readDiachronicConfig } from './config';
 import { createRouter } from './router';
 import { DeploymentControlService } from './services/DeploymentControlService';
@@ -17,7 +19,8 @@ import { UnleashVersions } from './services/UnleashVersions';
 
 /**
  * Diachronic CI: deployments of Temporal workflow workers, their controls, manual starts and the
- * GitHub webhook, on the owning catalog entity's permissions.
+ * GitHub webhook, on the owning catalog entity's permissions; the reads and controls are also actions of
+ * the actions registry (for agents).
  *
  * @public
  */
@@ -36,8 +39,21 @@ export const diachronicPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         lifecycle: coreServices.lifecycle,
         catalog: catalogServiceRef,
+        actionsRegistry: actionsRegistryServiceRef,
       },
-      async init({ logger, config, httpRouter, httpAuth, auditor, auth, permissions, permissionsRegistry, lifecycle, catalog }) {
+      async init({
+        logger,
+        config,
+        httpRouter,
+        httpAuth,
+        auditor,
+        auth,
+        permissions,
+        permissionsRegistry,
+        lifecycle,
+        catalog,
+        actionsRegistry,
+      }) {
         const settings = readDiachronicConfig(config);
         permissionsRegistry.addPermissions(diachronicPermissions);
 
@@ -69,6 +85,7 @@ export const diachronicPlugin = createBackendPlugin({
 
         httpRouter.addAuthPolicy({ path: diachronicRoutes.githubWebhook, allow: 'unauthenticated' });
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+        registerDiachronicActions({ actionsRegistry, auth, auditor, deploymentList, deploymentControls });
         httpRouter.use(await createRouter({ httpAuth, auditor, deploymentList, familyViews, deploymentControls, freezes, githubWebhooks }));
       },
     });

@@ -3,9 +3,8 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
 import type { JsonObject } from '@backstage/types';
-import { KubernetesValidatorFunctions } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
-import { controlActions, publishedPhases, versionIdSchema } from '@diachronic/contract';
+import { controlActions } from '@diachronic/contract';
 import {
   controlBodySchemas,
   diachronicRoutes,
@@ -19,6 +18,7 @@ import { FamilyViewService } from './services/FamilyViewService';
 import { FreezeService } from './services/FreezeService';
 import { GithubWebhookService } from './services/GithubWebhookService';
 import { parseInput } from './validation';
+import { deploymentParams, entityParams, listQuery } from './requestSchemas';
 import { audited, CONTROL_SEVERITY } from './audit';
 
 /** What an audited request asked, from its path and body as sent (before they are checked). */
@@ -38,52 +38,6 @@ function asked(req: express.Request): JsonObject {
 
 /** GitHub caps webhook payloads at 25 MB; a larger delivery is answered 413. */
 export const GITHUB_WEBHOOK_BODY_LIMIT = '25mb';
-
-/** An empty `?q=` is no filter. */
-const optionalText = z
-  .string()
-  .trim()
-  .max(200)
-  .optional()
-  .transform(text => text || undefined);
-
-const listQuery = z
-  .object({
-    phase: z
-      .union([z.string(), z.array(z.string())])
-      .optional()
-      .transform(value =>
-        value === undefined
-          ? undefined
-          : [value]
-              .flat()
-              .flatMap(text => text.split(','))
-              .map(text => text.trim())
-              .filter(Boolean),
-      )
-      .pipe(z.array(z.enum(publishedPhases)).optional()),
-    owner: optionalText,
-    q: optionalText,
-    limit: z.coerce.number().int('must be from 1 to 1000').min(1, 'must be from 1 to 1000').max(1000, 'must be from 1 to 1000').default(100),
-    offset: z.coerce.number().int().min(0).optional(),
-    cursor: z.string().min(1).optional(),
-  })
-  .refine(query => query.offset === undefined || query.cursor === undefined, {
-    message: 'give either offset or cursor, not both',
-    path: ['cursor'],
-  });
-
-/** An entity's path segments, by the catalog's own rules: anything else is a 400 here, never a catalog error. */
-const entityParams = z.object({
-  namespace: z
-    .string()
-    .refine(KubernetesValidatorFunctions.isValidNamespace, 'must be a catalog namespace: lowercase letters, digits and "-", at most 63'),
-  kind: z.string().refine(KubernetesValidatorFunctions.isValidKind, 'must be a catalog kind: letters and digits, at most 63'),
-  name: z
-    .string()
-    .refine(KubernetesValidatorFunctions.isValidObjectName, 'must be a catalog entity name: letters, digits, "-", "_", ".", at most 63'),
-});
-const deploymentParams = entityParams.extend({ family: z.string().min(1), versionId: versionIdSchema });
 
 export async function createRouter({
   httpAuth,
