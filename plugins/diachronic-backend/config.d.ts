@@ -75,6 +75,11 @@ export interface Config {
         family: string;
       }
     >;
+    /**
+     * Push each deployment's changes to browsers through Backstage signals (the backend follows running
+     * deployments' histories on Temporal). Default true; the pages fall back to polling without signals.
+     */
+    liveUpdates?: boolean;
   };
 }
 

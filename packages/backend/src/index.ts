@@ -16,5 +16,7 @@ backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(ownersActPolicyModule);
 backend.add(import('@diachronic/backstage-plugin-diachronic-backend'));
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
+// Pushes Diachronic's live updates to the browsers (the Rollout tab and Deployments page subscribe).
+backend.add(import('@backstage/plugin-signals-backend'));
 
 backend.start();

@@ -25,6 +25,8 @@ export interface DiachronicConfig {
   deploymentDefaults: DeploymentPolicy;
   /** Per family, what differs from the defaults (`diachronic.families`). */
   families: ReadonlyMap<string, DeploymentPolicy>;
+  /** Push deployments' changes to browsers through Backstage signals (`diachronic.liveUpdates`, default on). */
+  liveUpdates: boolean;
 }
 
 const DEFAULTS_KEY = 'diachronic.deploymentDefaults';
@@ -97,5 +99,6 @@ export function readDiachronicConfig(root: Config): DiachronicConfig {
     },
     deploymentDefaults: readPolicy(root.getOptional(DEFAULTS_KEY), DEFAULTS_KEY),
     families: readFamilies(root),
+    liveUpdates: config?.getOptionalBoolean('liveUpdates') ?? true,
   };
 }

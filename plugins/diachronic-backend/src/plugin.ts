@@ -1,10 +1,12 @@
 import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { diachronicPermissions, diachronicRoutes } from '@diachronic/backstage-plugin-diachronic-common';
 import { registerDiachronicActions } from './actions';
 import { readDiachronicConfig } from './config';
 import { createRouter } from './router';
+import { DeploymentChangeFeed } from './services/DeploymentChangeFeed';
 import { DeploymentControlService } from './services/DeploymentControlService';
 import { DeploymentListService } from './services/DeploymentListService';
 import { DeploymentRequests } from './services/DeploymentRequests';
@@ -40,6 +42,7 @@ export const diachronicPlugin = createBackendPlugin({
         lifecycle: coreServices.lifecycle,
         catalog: catalogServiceRef,
         actionsRegistry: actionsRegistryServiceRef,
+        signals: signalsServiceRef,
       },
       async init({
         logger,
@@ -53,6 +56,7 @@ export const diachronicPlugin = createBackendPlugin({
         lifecycle,
         catalog,
         actionsRegistry,
+        signals,
       }) {
         const settings = readDiachronicConfig(config);
         permissionsRegistry.addPermissions(diachronicPermissions);
@@ -61,7 +65,14 @@ export const diachronicPlugin = createBackendPlugin({
         lifecycle.addShutdownHook(() => temporal.close());
         const entities = new EntityAccess(catalog, permissions);
         const policies = new DeploymentPolicies(settings.deploymentDefaults, settings.families);
-        const requests = new DeploymentRequests(temporal, policies);
+        const changeFeed = settings.liveUpdates ? new DeploymentChangeFeed({ temporal, signals, logger }) : undefined;
+        if (changeFeed) {
+          lifecycle.addStartupHook(() => changeFeed.start());
+          lifecycle.addShutdownHook(() => changeFeed.stop());
+        }
+        const requests = new DeploymentRequests(temporal, policies, request =>
+          changeFeed?.followDeployment(request.family, request.versionId),
+        );
 
         const deploymentList = new DeploymentListService({ temporal, entities });
         const familyViews = new FamilyViewService({

@@ -1,6 +1,6 @@
 /**
  * Browser-safe parts shared by the Diachronic Backstage plugins: the contract (phases, requests, state),
- * permissions, the catalog annotation, and the REST API's paths, bodies and answers.
+ * permissions, the catalog annotation, the REST API's paths, bodies and answers, and the signal channels.
  *
  * @packageDocumentation
  */
@@ -9,4 +9,5 @@ export * from './annotations';
 export * from './bodies';
 export * from './paths';
 export * from './permissions';
+export * from './signals';
 export * from './types';

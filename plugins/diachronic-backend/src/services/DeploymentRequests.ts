@@ -22,6 +22,8 @@ export class DeploymentRequests {
   constructor(
     private readonly temporal: TemporalAccess,
     private readonly policies: DeploymentPolicies,
+    /** Told of each request the family workflow took (started or queued), e.g. to follow it for live updates. */
+    private readonly onSent: (request: DeploymentRequest) => void = () => {},
   ) {}
 
   build({ options, ...ask }: DeploymentAsk): DeploymentRequest {
@@ -36,12 +38,14 @@ export class DeploymentRequests {
   }
 
   async send(request: DeploymentRequest): Promise<RequestDeploymentResult> {
-    return updateWithStart(
+    const result = await updateWithStart(
       this.temporal,
       familyWorkflowStart(request.family, this.temporal.taskQueue),
       requestDeploymentUpdate,
       [request],
       `deployment of ${request.family} ${request.versionId} not requested`,
     );
+    if (result.outcome !== 'duplicate') this.onSent(request);
+    return result;
   }
 }

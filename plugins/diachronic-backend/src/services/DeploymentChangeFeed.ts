@@ -1,0 +1,185 @@
+/**
+ * Pushes deployments' changes to browsers through Backstage signals, without asking each deployment for
+ * its state on a timer. Every change of a deployment (a step, a control, a gate result, migration
+ * progress) is an event in its workflow's history, so Temporal itself is the change feed: for each running
+ * deployment and each family workflow with one (or with a queue), one history long-poll (`waitNewEvent`)
+ * waits on Temporal's frontend and answers when an event is appended. A visibility list every
+ * `discoverIntervalMs` finds the workflows to follow; `follow` adds one at once (the backend just started
+ * or changed it). Cost: 2 visibility calls per discovery, plus per followed workflow one long-poll that
+ * Temporal renews about every 20 s while idle, and one call per batch of new events.
+ */
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { isGrpcServiceError } from '@temporalio/client';
+import type { SignalsService } from '@backstage/plugin-signals-node';
+import { activePhases, workflowIds } from '@diachronic/contract';
+import {
+  DiachronicChangeSignal,
+  deploymentsSignalChannel,
+  familySignalChannel,
+} from '@diachronic/backstage-plugin-diachronic-common';
+import { TemporalAccess } from './temporal';
+import { listQueuedFamilies, listRunningDeploymentsIn } from './visibility';
+
+export interface ChangeFeedOptions {
+  temporal: TemporalAccess;
+  signals: SignalsService;
+  logger: LoggerService;
+  /** How often the workflows to follow are listed. */
+  discoverIntervalMs?: number;
+  /** Changes of a family within this time are pushed once (a step is several events). */
+  settleMs?: number;
+  /** The Deployments page is told at most this often, however many families change. */
+  listThrottleMs?: number;
+}
+
+/** Longer than Temporal's long-poll expiry (20 s by default), so the server, not the client, ends an idle poll. */
+const LONG_POLL_DEADLINE_MS = 70_000;
+const WORKFLOW_EXECUTION_STATUS_RUNNING = 1;
+const GRPC_NOT_FOUND = 5;
+/** After a failed poll (Temporal down), wait this long before asking again. */
+const RETRY_AFTER_MS = 2_000;
+
+interface Followed {
+  family: string;
+  stop: AbortController;
+}
+
+export class DeploymentChangeFeed {
+  private readonly followed = new Map<string, Followed>();
+  private readonly settling = new Map<string, NodeJS.Timeout>();
+  private listTimer: NodeJS.Timeout | undefined;
+  private listPending = false;
+  private lastListPush = 0;
+  private discoverTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  /** Calls to Temporal, by kind (for the benchmark and the logs). */
+  readonly calls = { discover: 0, describes: 0, historyPolls: 0 };
+  /** Signals published. */
+  pushes = 0;
+
+  constructor(private readonly options: ChangeFeedOptions) {}
+
+  start(): void {
+    const discover = async () => {
+      await this.discover().catch(error => this.options.logger.warn(`Diachronic live updates: could not list the running deployments: ${error}`));
+      if (!this.stopped) this.discoverTimer = setTimeout(discover, this.options.discoverIntervalMs ?? 5_000);
+    };
+    void discover();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.discoverTimer);
+    clearTimeout(this.listTimer);
+    for (const timer of this.settling.values()) clearTimeout(timer);
+    for (const { stop } of this.followed.values()) stop.abort();
+    this.followed.clear();
+  }
+
+  /** How many workflows are followed now. */
+  get followedCount(): number {
+    return this.followed.size;
+  }
+
+  /** Follows a deployment and its family workflow now, rather than at the next discovery. */
+  followDeployment(family: string, versionId: string): void {
+    this.follow(workflowIds.deployment(family, versionId), family);
+    this.follow(workflowIds.family(family), family);
+  }
+
+  private async discover(): Promise<void> {
+    const { client } = this.options.temporal;
+    this.calls.discover += 2;
+    const [deployments, queued] = await Promise.all([listRunningDeploymentsIn(client, activePhases), listQueuedFamilies(client)]);
+    for (const { family, summary } of deployments) {
+      this.follow(summary.workflowId, family);
+      this.follow(workflowIds.family(family), family);
+    }
+    for (const { family } of queued) this.follow(workflowIds.family(family), family);
+  }
+
+  private follow(workflowId: string, family: string): void {
+    if (this.stopped || this.followed.has(workflowId)) return;
+    const entry = { family, stop: new AbortController() };
+    this.followed.set(workflowId, entry);
+    void this.poll(workflowId, entry).finally(() => {
+      if (this.followed.get(workflowId) === entry) this.followed.delete(workflowId);
+    });
+  }
+
+  /**
+   * Waits on Temporal for each new event of the workflow's current run until it closes. The events it had
+   * when it was first followed are not changes anyone missed: only those after them are pushed.
+   */
+  private async poll(workflowId: string, { family, stop }: Followed): Promise<void> {
+    const { client } = this.options.temporal;
+    const call = <T>(fn: () => Promise<T>) =>
+      client.connection.withAbortSignal(stop.signal, () => client.connection.withDeadline(Date.now() + LONG_POLL_DEADLINE_MS, fn));
+    const execution: { workflowId: string; runId?: string } = { workflowId };
+    let seen: number | undefined;
+    let nextPageToken: Uint8Array | undefined;
+    while (!stop.signal.aborted) {
+      try {
+        if (seen === undefined) {
+          this.calls.describes++;
+          const { workflowExecutionInfo: info } = await call(() =>
+            client.workflowService.describeWorkflowExecution({ namespace: client.options.namespace, execution }),
+          );
+          if (info?.status !== WORKFLOW_EXECUTION_STATUS_RUNNING) return;
+          seen = Number(info.historyLength ?? 0);
+          execution.runId = info.execution?.runId ?? undefined;
+        }
+        this.calls.historyPolls++;
+        const historyRequest = { namespace: client.options.namespace, execution, nextPageToken, waitNewEvent: true, maximumPageSize: 1000 };
+        const response = await call(() => client.workflowService.getWorkflowExecutionHistory(historyRequest));
+        const events = response.history?.events ?? [];
+        const last = Number(events[events.length - 1]?.eventId ?? 0);
+        if (last > seen) {
+          seen = last;
+          this.changed(family, workflowId);
+        }
+        // An empty token: the run closed (completed, failed, continued as new); a new run is found again.
+        if (!response.nextPageToken?.length) return;
+        nextPageToken = response.nextPageToken;
+      } catch (error) {
+        if (stop.signal.aborted) return;
+        // Gone (never started, or deleted): the next discovery follows it again if it runs.
+        if (isGrpcServiceError(error) && error.code === GRPC_NOT_FOUND) return;
+        await new Promise(resolve => setTimeout(resolve, RETRY_AFTER_MS));
+      }
+    }
+  }
+
+  private changed(family: string, workflowId: string): void {
+    if (this.settling.has(family)) return;
+    this.settling.set(
+      family,
+      setTimeout(() => {
+        this.settling.delete(family);
+        this.publish(familySignalChannel(family), { family, workflowId });
+        this.listChanged({ family, workflowId });
+      }, this.options.settleMs ?? 150),
+    );
+  }
+
+  private listChanged(message: DiachronicChangeSignal): void {
+    if (this.listPending) return;
+    const throttleMs = this.options.listThrottleMs ?? 1_000;
+    const wait = Math.max(0, this.lastListPush + throttleMs - Date.now());
+    this.listPending = true;
+    this.listTimer = setTimeout(() => {
+      this.listPending = false;
+      this.lastListPush = Date.now();
+      this.publish(deploymentsSignalChannel, message);
+    }, wait);
+  }
+
+  private publish(channel: string, message: DiachronicChangeSignal): void {
+    if (this.stopped) return;
+    this.pushes++;
+    // Everyone may learn that a family changed; what changed, each browser reads with its own permissions.
+    this.options.signals.publish({ recipients: { type: 'broadcast' }, channel, message }).catch(error => {
+      this.options.logger.warn(`Diachronic live updates: could not publish on ${channel}: ${error}`);
+    });
+  }
+}
