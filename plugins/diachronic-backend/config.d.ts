@@ -80,6 +80,26 @@ export interface Config {
      * deployments' histories on Temporal). Default true; the pages fall back to polling without signals.
      */
     liveUpdates?: boolean;
+    /**
+     * Backstage notifications to the owners of the entity that names a family (and the same as JSON to
+     * a webhook) when its deployments change. Needs `liveUpdates`.
+     */
+    notifications?: {
+      /** Which: dark (waits for promote), overridden, aborted, failed, completed, stragglers. Default: all. */
+      events?: Array<'dark' | 'overridden' | 'aborted' | 'failed' | 'completed' | 'stragglers'>;
+      /**
+       * Also POST each notice as JSON here (a chat tool's incoming webhook).
+       * @visibility secret
+       */
+      webhookUrl?: string;
+      /** Per family, what differs (a list, as family names may hold dots). */
+      families?: Array<{
+        family: string;
+        events?: Array<'dark' | 'overridden' | 'aborted' | 'failed' | 'completed' | 'stragglers'>;
+        /** @visibility secret */
+        webhookUrl?: string;
+      }>;
+    };
   };
 }
 

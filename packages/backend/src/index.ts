@@ -18,5 +18,7 @@ backend.add(import('@diachronic/backstage-plugin-diachronic-backend'));
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 // Pushes Diachronic's live updates to the browsers (the Rollout tab and Deployments page subscribe).
 backend.add(import('@backstage/plugin-signals-backend'));
+// Diachronic tells a family's owners of its deployments' changes through notifications.
+backend.add(import('@backstage/plugin-notifications-backend'));
 
 backend.start();

@@ -51,4 +51,26 @@ describe('readDiachronicConfig', () => {
       'diachronic.temporal.uiUrl: must be an http or https URL, got "localhost:8233"',
     );
   });
+
+  it('takes which notices each family gets and where, and fails at start on an unknown one or a bad URL', () => {
+    const withNotifications = (notifications: unknown) =>
+      readDiachronicConfig(new ConfigReader({ diachronic: { ...base.diachronic, notifications } } as never)).notificationsFor;
+    expect(readDiachronicConfig(new ConfigReader(base)).notificationsFor('order')).toEqual({
+      events: ['dark', 'overridden', 'aborted', 'failed', 'completed', 'stragglers'],
+      webhookUrl: undefined,
+    });
+    const settings = withNotifications({
+      events: ['aborted', 'failed'],
+      webhookUrl: 'https://chat.example/hook',
+      families: [{ family: 'order.eu', events: ['dark'] }],
+    });
+    expect(settings('billing')).toEqual({ events: ['aborted', 'failed'], webhookUrl: 'https://chat.example/hook' });
+    expect(settings('order.eu')).toEqual({ events: ['dark'], webhookUrl: 'https://chat.example/hook' });
+    expect(() => withNotifications({ events: ['aborted', 'exploded'] })).toThrow(
+      'Invalid config: diachronic.notifications.events: unknown "exploded"; the events are dark, overridden, aborted, failed, completed, stragglers',
+    );
+    expect(() => withNotifications({ families: [{ family: 'order', webhookUrl: 'ftp://x' }] })).toThrow(
+      'Invalid config: diachronic.notifications.families[0].webhookUrl: must be an http or https URL',
+    );
+  });
 });

@@ -1,6 +1,8 @@
 import { Config } from '@backstage/config';
 import { DIACHRONIC_TASK_QUEUE, describeIssues, familySchema } from '@diachronic/contract';
 import { DeploymentPolicy, deploymentPolicySchema } from './services/deploymentPolicy';
+import type { NotificationSettings } from './services/notifications/DeploymentNotifier';
+import { NoticeKind, noticeKinds } from './services/notifications/notices';
 
 /** The plugin's configuration (`diachronic.*`, declared in config.d.ts), read once at start. */
 export interface DiachronicConfig {
@@ -27,6 +29,8 @@ export interface DiachronicConfig {
   families: ReadonlyMap<string, DeploymentPolicy>;
   /** Push deployments' changes to browsers through Backstage signals (`diachronic.liveUpdates`, default on). */
   liveUpdates: boolean;
+  /** What each family's owners are told of, and where (`diachronic.notifications`). */
+  notificationsFor: (family: string) => NotificationSettings;
 }
 
 const DEFAULTS_KEY = 'diachronic.deploymentDefaults';
@@ -67,6 +71,40 @@ function readUiUrl(text: string | undefined): string | undefined {
   return url.href.replace(/\/+$/, '');
 }
 
+function readNoticeKinds(config: Config | undefined, key: string): NoticeKind[] | undefined {
+  const kinds = config?.getOptionalStringArray('events');
+  const unknown = kinds?.filter(kind => !(noticeKinds as readonly string[]).includes(kind));
+  if (unknown?.length) {
+    throw new Error(`Invalid config: ${key}.events: unknown ${unknown.map(kind => JSON.stringify(kind)).join(', ')}; the events are ${noticeKinds.join(', ')}`);
+  }
+  return kinds as NoticeKind[] | undefined;
+}
+
+function readWebhookUrl(config: Config | undefined, key: string): string | undefined {
+  const text = config?.getOptionalString('webhookUrl');
+  if (!text) return undefined;
+  if (!/^https?:\/\//.test(text) || !URL.canParse(text)) throw new Error(`Invalid config: ${key}.webhookUrl: must be an http or https URL`);
+  return text;
+}
+
+/** `diachronic.notifications`: events and webhook for all families, and per family what differs. */
+function readNotifications(config: Config | undefined): (family: string) => NotificationSettings {
+  const key = 'diachronic.notifications';
+  const all: NotificationSettings = {
+    events: readNoticeKinds(config, key) ?? noticeKinds,
+    webhookUrl: readWebhookUrl(config, key),
+  };
+  const perFamily = new Map<string, NotificationSettings>();
+  (config?.getOptionalConfigArray('families') ?? []).forEach((entry, i) => {
+    const at = `${key}.families[${i}]`;
+    perFamily.set(entry.getString('family'), {
+      events: readNoticeKinds(entry, at) ?? all.events,
+      webhookUrl: readWebhookUrl(entry, at) ?? all.webhookUrl,
+    });
+  });
+  return family => perFamily.get(family) ?? all;
+}
+
 export function readDiachronicConfig(root: Config): DiachronicConfig {
   const config = root.getOptionalConfig('diachronic');
   const temporal = config?.getOptionalConfig('temporal');
@@ -100,5 +138,6 @@ export function readDiachronicConfig(root: Config): DiachronicConfig {
     deploymentDefaults: readPolicy(root.getOptional(DEFAULTS_KEY), DEFAULTS_KEY),
     families: readFamilies(root),
     liveUpdates: config?.getOptionalBoolean('liveUpdates') ?? true,
+    notificationsFor: readNotifications(config?.getOptionalConfig('notifications')),
   };
 }

@@ -1,6 +1,7 @@
 import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { diachronicPermissions, diachronicRoutes } from '@diachronic/backstage-plugin-diachronic-common';
 import { registerDiachronicActions } from './actions';
@@ -10,6 +11,7 @@ import { DeploymentChangeFeed } from './services/DeploymentChangeFeed';
 import { DeploymentControlService } from './services/DeploymentControlService';
 import { DeploymentListService } from './services/DeploymentListService';
 import { DeploymentRequests } from './services/DeploymentRequests';
+import { DeploymentNotifier } from './services/notifications/DeploymentNotifier';
 import { DeploymentPolicies } from './services/deploymentPolicy';
 import { EndedDeployments } from './services/EndedDeployments';
 import { EntityAccess } from './services/entities';
@@ -43,6 +45,7 @@ export const diachronicPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         actionsRegistry: actionsRegistryServiceRef,
         signals: signalsServiceRef,
+        notifications: notificationService,
       },
       async init({
         logger,
@@ -57,15 +60,19 @@ export const diachronicPlugin = createBackendPlugin({
         catalog,
         actionsRegistry,
         signals,
+        notifications,
       }) {
         const settings = readDiachronicConfig(config);
         permissionsRegistry.addPermissions(diachronicPermissions);
 
         const temporal = createTemporalAccess(settings);
         lifecycle.addShutdownHook(() => temporal.close());
-        const entities = new EntityAccess(catalog, permissions);
         const policies = new DeploymentPolicies(settings.deploymentDefaults, settings.families);
-        const changeFeed = settings.liveUpdates ? new DeploymentChangeFeed({ temporal, signals, logger }) : undefined;
+        const entities = new EntityAccess(catalog, permissions);
+        const notifier = new DeploymentNotifier({ temporal, entities, auth, logger, notifications, settingsFor: settings.notificationsFor });
+        const changeFeed = settings.liveUpdates
+          ? new DeploymentChangeFeed({ temporal, signals, logger, onChange: ({ family, workflowId }) => void notifier.changed(family, workflowId) })
+          : undefined;
         if (changeFeed) {
           lifecycle.addStartupHook(() => changeFeed.start());
           lifecycle.addShutdownHook(() => changeFeed.stop());

@@ -26,10 +26,14 @@ export interface ChangeFeedOptions {
   logger: LoggerService;
   /** How often the workflows to follow are listed. */
   discoverIntervalMs?: number;
-  /** Changes of a family within this time are pushed once (a step is several events). */
+  /** Changes of a workflow within this time are pushed once (a step is several events). */
   settleMs?: number;
   /** The Deployments page is told at most this often, however many families change. */
   listThrottleMs?: number;
+  /** Told of each change as it is pushed (after `settleMs`), e.g. to notify the family's owners. */
+  onChange?: (change: DiachronicChangeSignal) => void;
+  /** Told how long after its newest event Temporal answered each followed workflow's poll (for the benchmark). */
+  onEvents?: (lagMs: number) => void;
 }
 
 /** Longer than Temporal's long-poll expiry (20 s by default), so the server, not the client, ends an idle poll. */
@@ -136,6 +140,10 @@ export class DeploymentChangeFeed {
         const last = Number(events[events.length - 1]?.eventId ?? 0);
         if (last > seen) {
           seen = last;
+          const at = events[events.length - 1]?.eventTime;
+          if (this.options.onEvents && at?.seconds !== undefined && at.seconds !== null) {
+            this.options.onEvents(Date.now() - (Number(at.seconds) * 1000 + Math.floor((at.nanos ?? 0) / 1e6)));
+          }
           this.changed(family, workflowId);
         }
         // An empty token: the run closed (completed, failed, continued as new); a new run is found again.
@@ -151,12 +159,13 @@ export class DeploymentChangeFeed {
   }
 
   private changed(family: string, workflowId: string): void {
-    if (this.settling.has(family)) return;
+    if (this.settling.has(workflowId)) return;
     this.settling.set(
-      family,
+      workflowId,
       setTimeout(() => {
-        this.settling.delete(family);
+        this.settling.delete(workflowId);
         this.publish(familySignalChannel(family), { family, workflowId });
+        this.options.onChange?.({ family, workflowId });
         this.listChanged({ family, workflowId });
       }, this.options.settleMs ?? 150),
     );

@@ -1,6 +1,7 @@
 import { useApi } from '@backstage/core-plugin-api';
 import {
   DeploymentListQuery,
+  deploymentsSignalChannel,
   DeploymentListResponse,
   isTerminalPhase,
 } from '@diachronic/backstage-plugin-diachronic-common';
@@ -13,7 +14,12 @@ function isListLive(response: DeploymentListResponse): boolean {
   );
 }
 
-/** The catalog-wide list for the given server-side filters, refreshed with backoff while anything runs, each minute otherwise. */
+const signalChannels = [deploymentsSignalChannel];
+
+/**
+ * The catalog-wide list for the given server-side filters, loaded again when the backend pushes a change
+ * (signals), else with backoff while anything runs; each minute otherwise.
+ */
 export function useDeployments(query: DeploymentListQuery) {
   const api = useApi(diachronicApiRef);
   const key = JSON.stringify(query);
@@ -23,5 +29,6 @@ export function useDeployments(query: DeploymentListQuery) {
     minIntervalMs: 5000,
     maxIntervalMs: 60000,
     idleIntervalMs: 60000,
+    signalChannels,
   });
 }

@@ -1,7 +1,12 @@
 import { useApi } from '@backstage/core-plugin-api';
 import { getCompoundEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import { EntityFamiliesResponse, isTerminalPhase } from '@diachronic/backstage-plugin-diachronic-common';
+import {
+  EntityFamiliesResponse,
+  familiesOf,
+  familySignalChannel,
+  isTerminalPhase,
+} from '@diachronic/backstage-plugin-diachronic-common';
 import { diachronicApiRef } from '../api';
 import { PollingOptions, usePolledAsync } from './usePolledAsync';
 
@@ -13,15 +18,18 @@ export function isFamiliesLive(response: EntityFamiliesResponse): boolean {
 }
 
 /**
- * The current entity's families, refreshed with backoff while a deployment runs, and every 15 s while
- * none does, so a deployment started by a webhook shows up without a reload.
+ * The current entity's families, loaded again when the backend pushes a change of one of them (signals),
+ * else with backoff while a deployment runs; every 15 s while none does, so a deployment started
+ * elsewhere shows up without a reload.
  */
 export function useEntityFamilies(options: Omit<PollingOptions<EntityFamiliesResponse>, 'shouldPoll'> = {}) {
   const { entity } = useEntity();
   const api = useApi(diachronicApiRef);
   const { kind, namespace, name } = getCompoundEntityRef(entity);
+  const signalChannels = familiesOf(entity).map(familySignalChannel);
   return usePolledAsync(() => api.getEntityFamilies({ kind, namespace, name }), [api, kind, namespace, name], {
     idleIntervalMs: 15000,
+    signalChannels,
     ...options,
     shouldPoll: isFamiliesLive,
   });

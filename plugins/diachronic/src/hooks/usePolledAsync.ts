@@ -1,5 +1,6 @@
 import { DependencyList, useEffect, useRef, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { useSignalRefresh } from './useSignalRefresh';
 
 export interface PollingOptions<T> {
   /** Whether the loaded value is still changing, so it is worth loading again. */
@@ -13,6 +14,13 @@ export interface PollingOptions<T> {
    * elsewhere, such as a webhook); unset, a settled value is not loaded again.
    */
   idleIntervalMs?: number;
+  /**
+   * Backstage signal channels on which the backend pushes changes of the value: each message loads it
+   * again at once. While signals are installed, a live value is loaded again only every
+   * `pushedIntervalMs` besides (what no history event announces, such as a workflow stuck failing its tasks).
+   */
+  signalChannels?: readonly string[];
+  pushedIntervalMs?: number;
 }
 
 export interface PolledAsyncState<T> {
@@ -27,15 +35,24 @@ export interface PolledAsyncState<T> {
 }
 
 /**
- * `useAsyncRetry`, loaded again while `shouldPoll` says the value is live, with a backoff so an idle
- * page does not hammer the backend; the last good value stays on screen so nothing flickers.
+ * `useAsyncRetry`, loaded again when the backend pushes a change, else while `shouldPoll` says the value
+ * is live, with a backoff so an idle page does not hammer the backend; the last good value stays on
+ * screen so nothing flickers.
  */
 export function usePolledAsync<T>(
   load: () => Promise<T>,
   deps: DependencyList,
-  { shouldPoll, minIntervalMs = 2000, maxIntervalMs = 30000, idleIntervalMs }: PollingOptions<T>,
+  {
+    shouldPoll,
+    minIntervalMs = 2000,
+    maxIntervalMs = 30000,
+    idleIntervalMs,
+    signalChannels = [],
+    pushedIntervalMs = 30000,
+  }: PollingOptions<T>,
 ): PolledAsyncState<T> {
   const state = useAsyncRetry(load, deps);
+  const pushed = useSignalRefresh(signalChannels, state.retry) && signalChannels.length > 0;
   const [last, setLast] = useState<{ value: T; text: string }>();
   const delay = useRef(minIntervalMs);
 
@@ -56,9 +73,10 @@ export function usePolledAsync<T>(
   const { retry } = state;
   useEffect(() => {
     if (!polling) return undefined;
-    const timer = setTimeout(retry, live ? delay.current : idleIntervalMs);
+    const liveDelay = pushed ? pushedIntervalMs : delay.current;
+    const timer = setTimeout(retry, live ? liveDelay : idleIntervalMs);
     return () => clearTimeout(timer);
-  }, [polling, live, idleIntervalMs, retry, last, state.error]);
+  }, [polling, live, pushed, pushedIntervalMs, idleIntervalMs, retry, last, state.error]);
 
   return {
     value: last?.value,

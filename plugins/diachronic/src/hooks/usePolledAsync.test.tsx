@@ -1,4 +1,7 @@
+import { ReactNode } from 'react';
 import { act, renderHook } from '@testing-library/react';
+import { TestApiProvider } from '@backstage/test-utils';
+import { SignalApi, signalApiRef } from '@backstage/plugin-signals-react';
 import { usePolledAsync } from './usePolledAsync';
 
 type Value = { phase: string; n?: number };
@@ -94,5 +97,66 @@ describe('usePolledAsync', () => {
     await flush(1000);
     expect(load).toHaveBeenCalledTimes(4);
     expect(result.current.value).toEqual({ phase: 'rolling_out', n: 2 });
+  });
+
+  describe('with signals installed', () => {
+    /** A signal API whose channels the test pushes on. */
+    function fakeSignals() {
+      const handlers = new Map<string, Set<() => void>>();
+      const api: SignalApi = {
+        subscribe: <TMessage,>(channel: string, onMessage: (message: TMessage) => void) => {
+          const set = handlers.get(channel) ?? new Set();
+          handlers.set(channel, set);
+          const handler = () => onMessage({ family: 'order', workflowId: 'diachronic/order/0000002' } as TMessage);
+          set.add(handler);
+          return { unsubscribe: () => set.delete(handler) };
+        },
+      };
+      const push = (channel: string) => handlers.get(channel)?.forEach(handler => handler());
+      const wrapper = ({ children }: { children: ReactNode }) => <TestApiProvider apis={[[signalApiRef, api]]}>{children}</TestApiProvider>;
+      return { push, wrapper, subscribed: (channel: string) => handlers.get(channel)?.size ?? 0 };
+    }
+
+    it('loads again when its channel is pushed, and polls a live value only at the slow safety interval', async () => {
+      const signals = fakeSignals();
+      let n = 0;
+      const load = jest.fn(async () => ({ phase: 'rolling_out', n: ++n }));
+      const { result, unmount } = renderHook(
+        () =>
+          usePolledAsync(load, [], {
+            shouldPoll: v => v.phase === 'rolling_out',
+            minIntervalMs: 1000,
+            signalChannels: ['diachronic:family:order'],
+            pushedIntervalMs: 30000,
+          }),
+        { wrapper: signals.wrapper },
+      );
+      await flush();
+      expect(load).toHaveBeenCalledTimes(1);
+      // A live value is not polled at the live interval: the push says when it changed.
+      await flush(10000);
+      expect(load).toHaveBeenCalledTimes(1);
+      act(() => signals.push('diachronic:family:order'));
+      await flush();
+      expect(load).toHaveBeenCalledTimes(2);
+      expect(result.current.value).toEqual({ phase: 'rolling_out', n: 2 });
+      // Another family's channel is not this one.
+      act(() => signals.push('diachronic:family:invoice'));
+      await flush();
+      expect(load).toHaveBeenCalledTimes(2);
+      await flush(30000);
+      expect(load).toHaveBeenCalledTimes(3);
+      unmount();
+      expect(signals.subscribed('diachronic:family:order')).toBe(0);
+    });
+
+    it('polls as before when given no channel', async () => {
+      const signals = fakeSignals();
+      const load = jest.fn(async () => ({ phase: 'rolling_out' }));
+      renderHook(() => usePolledAsync(load, [], { shouldPoll: () => true, minIntervalMs: 1000 }), { wrapper: signals.wrapper });
+      await flush();
+      await flush(1000);
+      expect(load).toHaveBeenCalledTimes(2);
+    });
   });
 });
