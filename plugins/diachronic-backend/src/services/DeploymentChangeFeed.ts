@@ -167,7 +167,7 @@ export class DeploymentChangeFeed {
         this.publish(familySignalChannel(family), { family, workflowId });
         this.options.onChange?.({ family, workflowId });
         this.listChanged({ family, workflowId });
-      }, this.options.settleMs ?? 150),
+      }, this.options.settleMs ?? 50),
     );
   }
 

@@ -150,6 +150,27 @@ describe('usePolledAsync', () => {
       expect(signals.subscribed('diachronic:family:order')).toBe(0);
     });
 
+    it('a burst of pushes during a load does not restart it: one more load follows it', async () => {
+      const signals = fakeSignals();
+      let n = 0;
+      const load = jest.fn(() => new Promise<{ phase: string; n: number }>(resolve => setTimeout(() => resolve({ phase: 'rolling_out', n: ++n }), 500)));
+      const { result } = renderHook(
+        () => usePolledAsync(load, [], { shouldPoll: () => true, signalChannels: ['diachronic:family:order'] }),
+        { wrapper: signals.wrapper },
+      );
+      await flush(500);
+      expect(result.current.value).toEqual({ phase: 'rolling_out', n: 1 });
+      act(() => signals.push('diachronic:family:order'));
+      await flush(200);
+      // Pushed again and again while the second load runs: it still ends and shows.
+      for (let i = 0; i < 5; i++) act(() => signals.push('diachronic:family:order'));
+      await flush(300);
+      expect(result.current.value).toEqual({ phase: 'rolling_out', n: 2 });
+      await flush(500);
+      expect(result.current.value).toEqual({ phase: 'rolling_out', n: 3 });
+      expect(load).toHaveBeenCalledTimes(3);
+    });
+
     it('polls as before when given no channel', async () => {
       const signals = fakeSignals();
       const load = jest.fn(async () => ({ phase: 'rolling_out' }));

@@ -52,7 +52,22 @@ export function usePolledAsync<T>(
   }: PollingOptions<T>,
 ): PolledAsyncState<T> {
   const state = useAsyncRetry(load, deps);
-  const pushed = useSignalRefresh(signalChannels, state.retry) && signalChannels.length > 0;
+  // A push while a load runs waits for it: loading again at once would drop the load nearly done, and a
+  // burst of pushes would keep the page from showing anything until the burst ends.
+  const loading = useRef(state.loading);
+  loading.current = state.loading;
+  const pushedWhileLoading = useRef(false);
+  const onPush = () => {
+    if (loading.current) pushedWhileLoading.current = true;
+    else state.retry();
+  };
+  const pushed = useSignalRefresh(signalChannels, onPush) && signalChannels.length > 0;
+  const { retry: loadAgain } = state;
+  useEffect(() => {
+    if (state.loading || !pushedWhileLoading.current) return;
+    pushedWhileLoading.current = false;
+    loadAgain();
+  }, [state.loading, loadAgain]);
   const [last, setLast] = useState<{ value: T; text: string }>();
   const delay = useRef(minIntervalMs);
 
