@@ -11,6 +11,7 @@ import {
   familySignalChannel,
 } from '@diachronic/backstage-plugin-diachronic-common';
 import request from 'supertest';
+import { requestDeployment } from '@diachronic/ci/client';
 import { diachronicPlugin } from './plugin';
 import {
   RunningWorker,
@@ -123,5 +124,24 @@ describe('live updates: the backend pushes each change of a deployment on the fa
     const count = published.length;
     await new Promise(resolve => setTimeout(resolve, 6000));
     expect(published.length).toBe(count);
+  });
+
+  it('pushes the changes of a deployment this backend did not send (another replica, a script), found by its own look', async () => {
+    const elsewhere = uniqueFamily('elsewhere');
+    const versionId = uniqueVersionId();
+    const asked = Date.now();
+    // Asked of Temporal directly (another backend replica, a script): this backend did not send it.
+    await requestDeployment(
+      worker.client,
+      { family: elsewhere, versionId, options: { dark: false, migratory: false }, requestedBy: { who: 'user:default/script' }, source: { kind: 'manual' } },
+      { taskQueue: worker.taskQueue },
+    );
+    const pushed = await waitFor(
+      'a push on the family channel',
+      () => published.find(signal => signal.channel === familySignalChannel(elsewhere) && signal.at > asked),
+      { timeoutMs: 30_000 },
+    );
+    expect(pushed.message.family).toBe(elsewhere);
+    expect([workflowIds.deployment(elsewhere, versionId), workflowIds.family(elsewhere)]).toContain(pushed.message.workflowId);
   });
 });

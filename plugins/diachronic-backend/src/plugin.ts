@@ -66,17 +66,18 @@ export const diachronicPlugin = createBackendPlugin({
         permissionsRegistry.addPermissions(diachronicPermissions);
 
         const temporal = createTemporalAccess(settings);
-        lifecycle.addShutdownHook(() => temporal.close());
         const policies = new DeploymentPolicies(settings.deploymentDefaults, settings.families);
         const entities = new EntityAccess(catalog, permissions);
         const notifier = new DeploymentNotifier({ temporal, entities, auth, logger, notifications, settingsFor: settings.notificationsFor });
         const changeFeed = settings.liveUpdates
           ? new DeploymentChangeFeed({ temporal, signals, logger, onChange: ({ family, workflowId }) => void notifier.changed(family, workflowId) })
           : undefined;
-        if (changeFeed) {
-          lifecycle.addStartupHook(() => changeFeed.start());
-          lifecycle.addShutdownHook(() => changeFeed.stop());
-        }
+        if (changeFeed) lifecycle.addStartupHook(() => changeFeed.start());
+        // The feed first: its polls end before the connection they use closes.
+        lifecycle.addShutdownHook(async () => {
+          await changeFeed?.stop();
+          await temporal.close();
+        });
         const requests = new DeploymentRequests(temporal, policies, request =>
           changeFeed?.followDeployment(request.family, request.versionId),
         );

@@ -4,9 +4,10 @@
  * progress) is an event in its workflow's history, so Temporal itself is the change feed: for each running
  * deployment and each family workflow with one (or with a queue), one history long-poll (`waitNewEvent`)
  * waits on Temporal's frontend and answers when an event is appended. A visibility list every
- * `discoverIntervalMs` finds the workflows to follow; `follow` adds one at once (the backend just started
- * or changed it). Cost: 2 visibility calls per discovery, plus per followed workflow one long-poll that
- * Temporal renews about every 20 s while idle, and one call per batch of new events.
+ * `discoverIntervalMs` finds the workflows to follow, and the deployments that ended since the last one
+ * (whose end is pushed if no poll saw it); `followDeployment` adds one at once (the backend just asked for
+ * it). Cost: 3 visibility calls per discovery, plus per followed workflow one long-poll that Temporal
+ * renews about every 20 s while idle, and one call per batch of new events.
  */
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { isGrpcServiceError } from '@temporalio/client';
@@ -18,7 +19,7 @@ import {
   familySignalChannel,
 } from '@diachronic/backstage-plugin-diachronic-common';
 import { TemporalAccess } from './temporal';
-import { listQueuedFamilies, listRunningDeploymentsIn } from './visibility';
+import { listDeploymentsClosedSince, listQueuedFamilies, listRunningDeploymentsIn } from './visibility';
 
 export interface ChangeFeedOptions {
   temporal: TemporalAccess;
@@ -39,6 +40,10 @@ export interface ChangeFeedOptions {
 /** Longer than Temporal's long-poll expiry (20 s by default), so the server, not the client, ends an idle poll. */
 const LONG_POLL_DEADLINE_MS = 70_000;
 const WORKFLOW_EXECUTION_STATUS_RUNNING = 1;
+/** A deployment just requested may take a moment to be started by its family workflow. */
+const STARTING_WITHIN_MS = 10_000;
+/** Visibility lists a closed workflow a moment after it closed: each discovery looks back this much more. */
+const CLOSE_LAG_MS = 10_000;
 const GRPC_NOT_FOUND = 5;
 /** After a failed poll (Temporal down), wait this long before asking again. */
 const RETRY_AFTER_MS = 2_000;
@@ -46,6 +51,8 @@ const RETRY_AFTER_MS = 2_000;
 interface Followed {
   family: string;
   stop: AbortController;
+  /** Asked for by the backend itself: a run that does not exist yet is waited for a moment. */
+  starting: boolean;
 }
 
 export class DeploymentChangeFeed {
@@ -56,6 +63,9 @@ export class DeploymentChangeFeed {
   private lastListPush = 0;
   private discoverTimer: NodeJS.Timeout | undefined;
   private stopped = false;
+  private lastDiscovery: number | undefined;
+  /** Deployments whose end was pushed (followed to it, or found closed), with when: each end is pushed once. */
+  private readonly ended = new Map<string, number>();
   /** Calls to Temporal, by kind (for the benchmark and the logs). */
   readonly calls = { discover: 0, describes: 0, historyPolls: 0 };
   /** Signals published. */
@@ -87,24 +97,38 @@ export class DeploymentChangeFeed {
 
   /** Follows a deployment and its family workflow now, rather than at the next discovery. */
   followDeployment(family: string, versionId: string): void {
-    this.follow(workflowIds.deployment(family, versionId), family);
+    this.follow(workflowIds.deployment(family, versionId), family, true);
     this.follow(workflowIds.family(family), family);
   }
 
   private async discover(): Promise<void> {
     const { client } = this.options.temporal;
-    this.calls.discover += 2;
-    const [deployments, queued] = await Promise.all([listRunningDeploymentsIn(client, activePhases), listQueuedFamilies(client)]);
+    const startedAt = Date.now();
+    const since = this.lastDiscovery;
+    this.calls.discover += since === undefined ? 2 : 3;
+    const [deployments, queued, closed] = await Promise.all([
+      listRunningDeploymentsIn(client, activePhases),
+      listQueuedFamilies(client),
+      since === undefined ? [] : listDeploymentsClosedSince(client, new Date(since - CLOSE_LAG_MS)),
+    ]);
+    this.lastDiscovery = startedAt;
     for (const { family, summary } of deployments) {
       this.follow(summary.workflowId, family);
       this.follow(workflowIds.family(family), family);
     }
     for (const { family } of queued) this.follow(workflowIds.family(family), family);
+    // Started and ended between two discoveries, or ended while Temporal did not answer a poll: its end
+    // was not pushed yet.
+    for (const { family, summary } of closed) {
+      if (!this.followed.has(summary.workflowId) && !this.ended.has(summary.workflowId)) this.changed(family, summary.workflowId);
+      this.ended.set(summary.workflowId, startedAt);
+    }
+    for (const [workflowId, at] of this.ended) if (at < startedAt - 3 * CLOSE_LAG_MS) this.ended.delete(workflowId);
   }
 
-  private follow(workflowId: string, family: string): void {
+  private follow(workflowId: string, family: string, starting = false): void {
     if (this.stopped || this.followed.has(workflowId)) return;
-    const entry = { family, stop: new AbortController() };
+    const entry = { family, stop: new AbortController(), starting };
     this.followed.set(workflowId, entry);
     void this.poll(workflowId, entry).finally(() => {
       if (this.followed.get(workflowId) === entry) this.followed.delete(workflowId);
@@ -115,7 +139,8 @@ export class DeploymentChangeFeed {
    * Waits on Temporal for each new event of the workflow's current run until it closes. The events it had
    * when it was first followed are not changes anyone missed: only those after them are pushed.
    */
-  private async poll(workflowId: string, { family, stop }: Followed): Promise<void> {
+  private async poll(workflowId: string, { family, stop, starting }: Followed): Promise<void> {
+    const since = Date.now();
     const { client } = this.options.temporal;
     const call = <T>(fn: () => Promise<T>) =>
       client.connection.withAbortSignal(stop.signal, () => client.connection.withDeadline(Date.now() + LONG_POLL_DEADLINE_MS, fn));
@@ -147,12 +172,19 @@ export class DeploymentChangeFeed {
           this.changed(family, workflowId);
         }
         // An empty token: the run closed (completed, failed, continued as new); a new run is found again.
-        if (!response.nextPageToken?.length) return;
+        if (!response.nextPageToken?.length) {
+          this.ended.set(workflowId, Date.now());
+          return;
+        }
         nextPageToken = response.nextPageToken;
       } catch (error) {
         if (stop.signal.aborted) return;
-        // Gone (never started, or deleted): the next discovery follows it again if it runs.
-        if (isGrpcServiceError(error) && error.code === GRPC_NOT_FOUND) return;
+        // Not started yet (a request just sent), else gone: the next discovery follows it if it runs.
+        if (isGrpcServiceError(error) && error.code === GRPC_NOT_FOUND) {
+          if (!starting || seen !== undefined || Date.now() - since > STARTING_WITHIN_MS) return;
+          await new Promise(resolve => setTimeout(resolve, 250));
+          continue;
+        }
         await new Promise(resolve => setTimeout(resolve, RETRY_AFTER_MS));
       }
     }

@@ -180,6 +180,13 @@ export async function listRecentDeployments(client: Client, limit = MAX_PAGE_SIZ
   return { rows, complete: rows.length < limit };
 }
 
+/** Deployments that closed after `since` (a change feed that did not follow them learns of their end). */
+export function listDeploymentsClosedSince(client: Client, since: Date) {
+  return collect(client, `WorkflowType = "${workflowTypes.deployment}" AND CloseTime > "${since.toISOString()}"`, deploymentRow, {
+    limit: MAX_PAGE_SIZE,
+  });
+}
+
 /** The deployments of these (family, version) pairs; the latest run of each. */
 export function listDeploymentsOf(client: Client, versions: Array<{ family: string; versionId: string }>) {
   const ids = versions
