@@ -5,7 +5,7 @@
  */
 import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
-import { DIACHRONIC_WORKFLOWS_ANNOTATION, diachronicDeploymentReadPermission } from '@diachronic/backstage-plugin-diachronic-common';
+import { diachronicDeploymentReadPermission } from '@diachronic/backstage-plugin-diachronic-common';
 import { EntityAccess, OwningEntity } from '../entities';
 import { TemporalAccess } from '../temporal';
 import { readDeployment } from '../workflowQueries';
@@ -22,9 +22,11 @@ export interface NotificationSettings {
 const WEBHOOK_TIMEOUT_MS = 5_000;
 /** Deployments remembered at most; the oldest are forgotten first (a forgotten one is looked at afresh). */
 const REMEMBERED = 10_000;
+const CATALOG_READ_EVERY_MS = 60_000;
 
 export class DeploymentNotifier {
   private readonly seen = new Map<string, Seen>();
+  private catalogRead: { at: number; entities: OwningEntity[] } | undefined;
 
   constructor(
     private readonly options: {
@@ -43,13 +45,15 @@ export class DeploymentNotifier {
     const versionId = workflowId.startsWith(prefix) ? workflowId.slice(prefix.length) : undefined;
     if (!versionId || versionId.includes('/')) return;
     try {
+      // Only families the catalog names have owners to tell: the others are not even asked for their state.
+      const settings = this.options.settingsFor(family);
+      if (settings.events.length === 0) return;
+      const owners = await this.owningEntities(family);
+      if (owners.length === 0) return;
       const state = await readDeployment(this.options.temporal, family, versionId);
       const notices = noticesFor(family, state, this.seen.get(workflowId));
       this.remember(workflowId, seenOf(state));
-      const settings = this.options.settingsFor(family);
       const wanted = notices.filter(notice => settings.events.includes(notice.kind));
-      if (wanted.length === 0) return;
-      const owners = await this.owningEntities(family);
       await Promise.all(wanted.map(notice => this.send(family, versionId, notice, owners, settings)));
     } catch (error) {
       this.options.logger.warn(`Diachronic notifications: could not tell of ${workflowId}: ${error}`);
@@ -62,17 +66,18 @@ export class DeploymentNotifier {
     if (this.seen.size > REMEMBERED) this.seen.delete(this.seen.keys().next().value!);
   }
 
+  /** The catalog's entities that name families, read at most once a minute (a change is frequent, an owner's change rare). */
   private async owningEntities(family: string): Promise<OwningEntity[]> {
-    const credentials = await this.options.auth.getOwnServiceCredentials();
-    const entities = await this.options.entities.readableOwningEntities(diachronicDeploymentReadPermission, credentials);
-    return entities.filter(entity => entity.families.includes(family));
+    if (!this.catalogRead || Date.now() - this.catalogRead.at > CATALOG_READ_EVERY_MS) {
+      const credentials = await this.options.auth.getOwnServiceCredentials();
+      const entities = await this.options.entities.readableOwningEntities(diachronicDeploymentReadPermission, credentials);
+      this.catalogRead = { at: Date.now(), entities };
+    }
+    return this.catalogRead.entities.filter(entity => entity.families.includes(family));
   }
 
   private async send(family: string, versionId: string, notice: Notice, owners: OwningEntity[], settings: NotificationSettings) {
-    const { notifications, logger } = this.options;
-    if (owners.length === 0) {
-      logger.warn(`Diachronic notifications: no catalog entity names ${family} in ${DIACHRONIC_WORKFLOWS_ANNOTATION}; "${notice.title}" told no one`);
-    }
+    const { notifications } = this.options;
     await Promise.all(
       owners.map(async entity => {
         const link = rolloutTabPath(entity.entityRef);
