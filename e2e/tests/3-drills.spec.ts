@@ -202,8 +202,9 @@ test.describe.serial('fault drills', () => {
 
     await expect.poll(() => kube.versions('order'), { timeout: 120_000 }).not.toContain(V8);
     expect(await kube.versions('order')).toContain(V9);
-    expect((await cleanup.describe()).status.name).toBe('COMPLETED');
+    // The Deployment is gone a moment before the cleanup records it and completes: wait for its result.
     expect((await cleanup.result()).deletedDeployments).toHaveLength(1);
+    expect((await cleanup.describe()).status.name).toBe('COMPLETED');
   });
 
   test('8f. the Backstage backend restarted mid-rollout: nothing lost, the controls work after', async ({

@@ -1,14 +1,20 @@
 #!/usr/bin/env node
-// The built package runs dist/; in the repository (no dist yet) the TypeScript source runs through
-// Backstage's Node transform.
+// The installed package runs dist/. In the repository (src/ is there) the TypeScript source runs through
+// Backstage's Node transform, so the bin never runs a stale build.
 const { existsSync } = require('node:fs');
 const { join } = require('node:path');
 
-const built = join(__dirname, '..', 'dist', 'index.cjs.js');
-if (!existsSync(built)) require('@backstage/cli/config/nodeTransform.cjs');
+const fromSource = existsSync(join(__dirname, '..', 'src'));
+if (fromSource) require('@backstage/cli/config/nodeTransform.cjs');
 
-require(existsSync(built) ? built : '../src/index.ts')
-  .main(process.argv.slice(2), { env: process.env, stdout: process.stdout, stderr: process.stderr })
-  .then(code => {
+const { main } = require(fromSource ? '../src/index.ts' : '../dist/index.cjs.js');
+
+// Ctrl-C ends a watch with 0; any other command stops waiting for the backend.
+const interrupt = new AbortController();
+process.once('SIGINT', () => interrupt.abort());
+
+main(process.argv.slice(2), { env: process.env, stdout: process.stdout, stderr: process.stderr, signal: interrupt.signal }).then(
+  code => {
     process.exitCode = code;
-  });
+  },
+);

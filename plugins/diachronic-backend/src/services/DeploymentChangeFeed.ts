@@ -136,8 +136,9 @@ export class DeploymentChangeFeed {
   }
 
   /**
-   * Waits on Temporal for each new event of the workflow's current run until it closes. The events it had
-   * when it was first followed are not changes anyone missed: only those after them are pushed.
+   * Waits on Temporal for each new event of the workflow's current run until it closes. The events a run
+   * found by a look had when it was first followed are not changes anyone missed: only those after them are
+   * pushed (all of them for a run the backend just asked for).
    */
   private async poll(workflowId: string, { family, stop, starting }: Followed): Promise<void> {
     const since = Date.now();
@@ -155,7 +156,8 @@ export class DeploymentChangeFeed {
             client.workflowService.describeWorkflowExecution({ namespace: client.options.namespace, execution }),
           );
           if (info?.status !== WORKFLOW_EXECUTION_STATUS_RUNNING) return;
-          seen = Number(info.historyLength ?? 0);
+          // A run this backend just asked for is news from its first event; one found running, from now on.
+          seen = starting ? 0 : Number(info.historyLength ?? 0);
           execution.runId = info.execution?.runId ?? undefined;
         }
         this.calls.historyPolls++;
