@@ -73,6 +73,9 @@ export function pluginConfig(services: RealServices, taskQueue: string, webhookS
       github: { webhookSecret },
       // As the worker's tests' fastOptions: a deployment takes seconds.
       deploymentDefaults: { migratory: false, sweepIntervalMs: 300, drainGuardMs: 1200, cleanupPollMs: 300, gate: { intervalMs: 5000 } },
+      // Every suite shares one Temporal namespace: a backend following every running deployment there would
+      // follow the other suites' too. The suites about live updates and notifications turn it on.
+      liveUpdates: false,
     },
   };
 }

@@ -70,6 +70,7 @@ describe("notifications: a family's owners are told of its deployments' changes,
             ...config,
             diachronic: {
               ...config.diachronic,
+              liveUpdates: true,
               // Everything for the family, with the webhook; the quiet family only hears of aborts.
               notifications: { events: ['aborted'], families: [{ family, events: ['dark', 'overridden', 'aborted', 'completed'], webhookUrl }] },
             },
