@@ -9,6 +9,7 @@ import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Connection } from '@temporalio/client';
+import { closedConnectionGuard } from '@diachronic/temporal-connection';
 import { versionTaskQueue } from './contract';
 import { waitFor } from '@diachronic/test-utils';
 import { guestToken } from './backstage';
@@ -118,9 +119,7 @@ export class DiachronicSystem {
   }
 
   async temporal(): Promise<Connection> {
-    this.connection ??= await Connection.connect({
-      address: this.env.TEMPORAL_ADDRESS,
-    });
+    this.connection ??= await Connection.connect({ address: this.env.TEMPORAL_ADDRESS, plugins: [closedConnectionGuard] });
     return this.connection;
   }
 

@@ -52,7 +52,7 @@ async function workflowTeam(packed, servicesEnv) {
   const template = join(rootDir, 'scripts', 'checks', 'workflow-team');
   for (const file of ['workflows.js', 'run.js']) copyFileSync(join(template, file), join(dir, file));
   const manifest = readJson(join(template, 'package.json'));
-  const ours = ['@diachronic/contract', '@diachronic/routing', '@diachronic/migrate', '@diachronic/signaler'];
+  const ours = ['@diachronic/contract', '@diachronic/temporal-connection', '@diachronic/routing', '@diachronic/migrate', '@diachronic/signaler'];
   for (const name of ours) manifest.dependencies[name] = fileSpec(packed[name].tarball);
   // Not on the registry yet: each package's dependency on another of ours resolves to its tarball.
   manifest.overrides = Object.fromEntries(ours.map(name => [name, fileSpec(packed[name].tarball)]));

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 /** Every publishable workspace, in dependency order (each builds after what it imports). */
 export const PUBLISHED = [
   'packages/contract',
+  'packages/temporal-connection',
   'packages/routing',
   'packages/migrate',
   'packages/signaler',

@@ -1,6 +1,7 @@
 /** Builds the Diachronic worker from its configuration: clients, activities, workflows. */
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
+import { closedConnectionGuard } from '@diachronic/temporal-connection';
 import { Router } from '@diachronic/routing';
 import { createActivities } from './activities';
 import { FamilySchedules } from './schedules/family-schedules';
@@ -22,7 +23,7 @@ export async function createDiachronicWorker(
   overrides: Partial<Pick<WorkerOptions, 'workflowsPath' | 'workflowBundle'>> = {},
 ): Promise<DiachronicWorker> {
   const connectionOptions = config.temporal.connection;
-  const connection = await Connection.connect(connectionOptions);
+  const connection = await Connection.connect({ ...connectionOptions, plugins: [closedConnectionGuard] });
   const temporal = new Client({ connection, namespace: config.temporal.namespace });
   const router = await Router.start({
     url: config.unleash.url,

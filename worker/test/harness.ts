@@ -24,6 +24,7 @@ import type { WorkerConfig } from '../src/config';
 import { createDiachronicWorker } from '../src/worker';
 import { finishSignal, sleeper } from './fixtures/workflows';
 import {
+  connectTemporal,
   testServices,
   testWorkerConfig,
   uniqueFamily as uniqueFamilyName,
@@ -153,7 +154,7 @@ export async function startHarness({
   const services = testServices();
   if (!services.kubeconfig) throw new Error('KUBECONFIG not set: run the tests with `npm test`');
   const diachronicTaskQueue = `diachronic-ci-test-${process.pid}-${Date.now().toString(36)}`;
-  const connection = await Connection.connect({ address: services.temporalAddress });
+  const connection = await connectTemporal(services);
   const client = new Client({ connection });
   const nativeConnection = await NativeConnection.connect({ address: services.temporalAddress });
 

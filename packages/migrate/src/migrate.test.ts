@@ -1,6 +1,7 @@
 import { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId, WorkflowUpdateStage } from '@temporalio/client';
 import { MockActivityEnvironment, TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { closedConnectionGuard } from '@diachronic/temporal-connection';
 import {
   BLOCKED_BY_BUSY,
   BLOCKED_BY_HANDLERS,
@@ -46,7 +47,7 @@ let workflowCounter = 0;
 beforeAll(async () => {
   const address = process.env.TEMPORAL_ADDRESS;
   if (!address) throw new Error('TEMPORAL_ADDRESS is not set: run the tests via `npm test`');
-  env = await TestWorkflowEnvironment.createFromExistingServer({ address });
+  env = await TestWorkflowEnvironment.createFromExistingServer({ address, plugins: [closedConnectionGuard] });
   const bundle = (version: string) =>
     bundleWorkflowCode({
       workflowsPath: require.resolve(`./test-fixtures/${version}`),

@@ -16,6 +16,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { Router } from '@diachronic/routing';
+import { closedConnectionGuard } from '@diachronic/temporal-connection';
 import { Client, Connection, WorkflowClientInterceptor, WorkflowStartOptions } from '@temporalio/client';
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports
 import { UnleashAdminClient } from '../../../worker/src/unleash/admin-client';
@@ -104,7 +105,7 @@ async function main() {
     appName: 'diachronic-signaler-bench',
     refreshIntervalMs: 1000,
   });
-  const connection = await Connection.connect({ address: env('TEMPORAL_ADDRESS') });
+  const connection = await Connection.connect({ address: env('TEMPORAL_ADDRESS'), plugins: [closedConnectionGuard] });
   let leftClientAt = 0;
   const probe: WorkflowClientInterceptor = {
     async startWithDetails(input, next) {

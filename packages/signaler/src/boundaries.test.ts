@@ -4,10 +4,11 @@ import { boundaryOf } from '@diachronic/test-utils/boundaries';
 describe('the signaler', () => {
   const { imported, undeclared, closure } = boundaryOf(join(__dirname, '..'), ['src/index.ts', 'src/http/index.ts']);
 
-  it('imports routing, the contract, the Temporal client and its configuration, an HTTP framework, each declared', () => {
+  it('imports routing, the contract, the Temporal client, its connection plugin and configuration, an HTTP framework, each declared', () => {
     expect(imported).toEqual([
       '@diachronic/contract',
       '@diachronic/routing',
+      '@diachronic/temporal-connection',
       '@temporalio/client',
       '@temporalio/common',
       '@temporalio/envconfig',

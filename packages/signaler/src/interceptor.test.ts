@@ -8,6 +8,7 @@ import {
   WorkflowStartOptions,
 } from '@temporalio/client';
 import {
+  connectTemporal,
   mapConcurrently,
   routesLiveTo,
   startFixtureWorkers,
@@ -60,7 +61,7 @@ describe('the routing interceptor on the real services', () => {
         routesLiveTo(r, work, sampleIds) &&
         r.route(darkFamily, 'any', { isTest: true })?.flag === dark.flag,
     );
-    connection = await Connection.connect({ address: services.temporalAddress });
+    connection = await connectTemporal(services);
     client = createRoutingClient({ connection, router, families });
   });
 

@@ -5,14 +5,14 @@
  * because it loads the worker, which only the packages that test against it provide (peer dependencies).
  */
 import type { Entity } from '@backstage/catalog-model';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createDiachronicWorker } from '@diachronic/ci';
 import {
   DIACHRONIC_WORKFLOWS_ANNOTATION,
   GITHUB_PROJECT_SLUG_ANNOTATION,
 } from '@diachronic/backstage-plugin-diachronic-common';
-import { TestServices, terminateRunning, testServices, testWorkerConfig } from './index';
+import { connectTemporal, TestServices, terminateRunning, testServices, testWorkerConfig } from './index';
 
 export type RealServices = TestServices;
 
@@ -46,7 +46,7 @@ export async function startDiachronicWorker(services: RealServices, { name = 'ba
     testWorkerConfig(services, { taskQueue, kubeNamespace: KUBE_NAMESPACE }),
   );
   const running = diachronic.worker.run();
-  const connection = await Connection.connect({ address: services.temporalAddress });
+  const connection = await connectTemporal(services);
   const client = new Client({ connection });
   return {
     taskQueue,

@@ -1,5 +1,7 @@
 /** Helpers for integration tests against the real services that `npm test` starts. */
+import { Connection } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
+import { closedConnectionGuard } from '@diachronic/temporal-connection';
 
 export interface TestServices {
   temporalAddress: string;
@@ -27,6 +29,14 @@ export function testServices(): TestServices {
     unleashClientToken: process.env.UNLEASH_CLIENT_TOKEN!,
     kubeconfig: process.env.KUBECONFIG,
   };
+}
+
+/**
+ * A client connection to the test Temporal server, as the production code connects: safe to close while a
+ * call is in flight (a test's teardown must not crash a later suite of the same Jest process).
+ */
+export function connectTemporal(services: TestServices): Promise<Connection> {
+  return Connection.connect({ address: services.temporalAddress, plugins: [closedConnectionGuard] });
 }
 
 /**

@@ -4,9 +4,10 @@ import { boundaryOf } from '@diachronic/test-utils/boundaries';
 describe('the backend plugin', () => {
   const { imported, undeclared, closure } = boundaryOf(join(__dirname, '..'), ['src/index.ts']);
 
-  it('imports @temporalio/client, the contract and Backstage packages only, each declared', () => {
+  it('imports @temporalio/client with its connection plugin, the contract and Backstage packages only, each declared', () => {
+    const ours = ['@temporalio/client', '@diachronic/temporal-connection', '@diachronic/contract', '@diachronic/backstage-plugin-diachronic-common'];
     const others = imported.filter(
-      name => !name.startsWith('@backstage/') && !['@temporalio/client', '@diachronic/contract', '@diachronic/backstage-plugin-diachronic-common'].includes(name),
+      name => !name.startsWith('@backstage/') && !ours.includes(name),
     );
     expect(others).toEqual(['express', 'express-promise-router', 'zod']);
     expect(undeclared).toEqual([]);

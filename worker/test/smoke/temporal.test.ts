@@ -2,6 +2,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import searchAttributes from '@diachronic/contract/search-attributes.json';
 import { testServices } from '@diachronic/test-utils';
+import { closedConnectionGuard } from '@diachronic/temporal-connection';
 import { createSmokeActivities } from './activities';
 
 // Worker.create bundles the workflow code first: seconds on a busy machine, more than jest's default 5 s.
@@ -11,7 +12,10 @@ describe('the Temporal dev server started by the repo scripts', () => {
   let env: TestWorkflowEnvironment;
 
   beforeAll(async () => {
-    env = await TestWorkflowEnvironment.createFromExistingServer({ address: testServices().temporalAddress });
+    env = await TestWorkflowEnvironment.createFromExistingServer({
+      address: testServices().temporalAddress,
+      plugins: [closedConnectionGuard],
+    });
   });
 
   afterAll(async () => {

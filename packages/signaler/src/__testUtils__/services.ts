@@ -6,6 +6,7 @@
 import type { VersionRef } from '@diachronic/contract';
 import { Router } from '@diachronic/routing';
 import {
+  connectTemporal,
   TestServices,
   terminateRunning as terminateRunningMatching,
   testServices,
@@ -23,7 +24,7 @@ export function uniqueFamily(base: string): string {
   return uniqueFamilyName('s', base);
 }
 
-export { testServices, uniqueVersionId, waitFor };
+export { connectTemporal, testServices, uniqueVersionId, waitFor };
 export type { TestServices };
 
 /** Runs `fn` over `items`, `concurrency` at a time; results in input order. */

@@ -5,6 +5,7 @@ import { defineSearchAttributeKey } from '@temporalio/common';
 import { Express } from 'express';
 import request from 'supertest';
 import {
+  connectTemporal,
   routesLiveTo,
   startFixtureWorkers,
   startTestRouter,
@@ -46,7 +47,7 @@ describe('the signaler HTTP service on the real services', () => {
     [v1, v2] = await flags.createFamily(family, [{ live: 100 }, { live: 30 }]);
     [work] = await flags.createFamily(workFamily, [{ live: 100 }]);
     router = await startTestRouter(services, r => routesLiveTo(r, v2, sampleIds) && routesLiveTo(r, work, sampleIds));
-    connection = await Connection.connect({ address: services.temporalAddress });
+    connection = await connectTemporal(services);
     service = new SignalerService({ connection, router, families, updateTimeoutMs: 20_000 });
     app = createSignalerApp({ service });
     workers = await startFixtureWorkers(services, [work.taskQueue]);

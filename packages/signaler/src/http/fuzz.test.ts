@@ -5,11 +5,12 @@
  */
 import type { VersionRef } from '@diachronic/contract';
 import { Router } from '@diachronic/routing';
-import { Connection } from '@temporalio/client';
+import type { Connection } from '@temporalio/client';
 import { Express } from 'express';
 import fc from 'fast-check';
 import request from 'supertest';
 import {
+  connectTemporal,
   routesLiveTo,
   startFixtureWorkers,
   startTestRouter,
@@ -94,7 +95,7 @@ describe('generated requests against the signaler on the real services', () => {
   beforeAll(async () => {
     [version] = await flags.createFamily(family, [{ live: 100 }]);
     router = await startTestRouter(services, r => routesLiveTo(r, version, [`${prefix}0`]));
-    connection = await Connection.connect({ address: services.temporalAddress });
+    connection = await connectTemporal(services);
     service = new SignalerService({ connection, router, families: { counter: family }, updateTimeoutMs: 5_000 });
     app = createSignalerApp({ service });
     workers = await startFixtureWorkers(services, [version.taskQueue]);

@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { testServices, uniqueFamily, waitFor } from '../__testUtils__/services';
+import { connectTemporal, testServices, uniqueFamily, waitFor } from '../__testUtils__/services';
 
 jest.setTimeout(60_000);
 
@@ -16,7 +16,7 @@ describe('the standalone signaler process', () => {
   let output = '';
 
   beforeAll(async () => {
-    connection = await Connection.connect({ address: services.temporalAddress });
+    connection = await connectTemporal(services);
     client = new Client({ connection });
   });
 

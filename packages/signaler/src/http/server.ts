@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { AddressInfo } from 'node:net';
 import { Router } from '@diachronic/routing';
+import { closedConnectionGuard } from '@diachronic/temporal-connection';
 import { Connection } from '@temporalio/client';
 import { createSignalerApp } from './app';
 import { SignalerConfig } from './config';
@@ -23,7 +24,7 @@ export async function startSignaler(config: SignalerConfig, log: (message: strin
   });
   let connection: Connection | undefined;
   try {
-    connection = await Connection.connect(config.temporal.connection);
+    connection = await Connection.connect({ ...config.temporal.connection, plugins: [closedConnectionGuard] });
     const service = new SignalerService({
       connection,
       namespace: config.temporal.namespace,

@@ -9,6 +9,7 @@
  * it). Cost: 3 visibility calls per discovery, plus per followed workflow one long-poll that Temporal
  * renews about every 20 s while idle, and one call per batch of new events.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { isGrpcServiceError } from '@temporalio/client';
 import type { SignalsService } from '@backstage/plugin-signals-node';
@@ -62,6 +63,9 @@ export class DeploymentChangeFeed {
   private listPending = false;
   private lastListPush = 0;
   private discoverTimer: NodeJS.Timeout | undefined;
+  /** What runs on the connection now: `stop` waits for it, so the connection closes with nothing in flight. */
+  private discovering: Promise<void> | undefined;
+  private readonly polls = new Set<Promise<void>>();
   private stopped = false;
   private lastDiscovery: number | undefined;
   /** Deployments whose end was pushed (followed to it, or found closed), with when: each end is pushed once. */
@@ -75,7 +79,10 @@ export class DeploymentChangeFeed {
 
   start(): void {
     const discover = async () => {
-      await this.discover().catch(error => this.options.logger.warn(`Diachronic live updates: could not list the running deployments: ${error}`));
+      this.discovering = this.discover().catch(error => {
+        if (!this.stopped) this.options.logger.warn(`Diachronic live updates: could not list the running deployments: ${error}`);
+      });
+      await this.discovering;
       if (!this.stopped) this.discoverTimer = setTimeout(discover, this.options.discoverIntervalMs ?? 5_000);
     };
     void discover();
@@ -88,6 +95,7 @@ export class DeploymentChangeFeed {
     for (const timer of this.settling.values()) clearTimeout(timer);
     for (const { stop } of this.followed.values()) stop.abort();
     this.followed.clear();
+    await Promise.all([this.discovering, ...this.polls]);
   }
 
   /** How many workflows are followed now. */
@@ -130,9 +138,11 @@ export class DeploymentChangeFeed {
     if (this.stopped || this.followed.has(workflowId)) return;
     const entry = { family, stop: new AbortController(), starting };
     this.followed.set(workflowId, entry);
-    void this.poll(workflowId, entry).finally(() => {
+    const polling = this.poll(workflowId, entry).finally(() => {
       if (this.followed.get(workflowId) === entry) this.followed.delete(workflowId);
+      this.polls.delete(polling);
     });
+    this.polls.add(polling);
   }
 
   /**
@@ -184,10 +194,10 @@ export class DeploymentChangeFeed {
         // Not started yet (a request just sent), else gone: the next discovery follows it if it runs.
         if (isGrpcServiceError(error) && error.code === GRPC_NOT_FOUND) {
           if (!starting || seen !== undefined || Date.now() - since > STARTING_WITHIN_MS) return;
-          await new Promise(resolve => setTimeout(resolve, 250));
+          await sleep(250, undefined, { signal: stop.signal }).catch(() => undefined);
           continue;
         }
-        await new Promise(resolve => setTimeout(resolve, RETRY_AFTER_MS));
+        await sleep(RETRY_AFTER_MS, undefined, { signal: stop.signal }).catch(() => undefined);
       }
     }
   }

@@ -1,4 +1,5 @@
 import { Client, Connection, ConnectionOptions } from '@temporalio/client';
+import { closedConnectionGuard } from '@diachronic/temporal-connection';
 import { DiachronicConfig } from '../config';
 
 export interface TemporalAccess {
@@ -35,7 +36,7 @@ function connectionOptions({ temporal }: DiachronicConfig): ConnectionOptions {
  * fail with Temporal's error until it is back.
  */
 export function createTemporalAccess(config: DiachronicConfig): TemporalAccess {
-  const connection = Connection.lazy(connectionOptions(config));
+  const connection = Connection.lazy({ ...connectionOptions(config), plugins: [closedConnectionGuard] });
   const client = new Client({ connection, namespace: config.temporal.namespace });
   return {
     client,

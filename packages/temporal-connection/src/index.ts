@@ -1,0 +1,1 @@
+export { CLOSED_CONNECTION_DETAILS, closedConnectionGuard, closedConnectionInterceptor } from './closedConnectionGuard';
