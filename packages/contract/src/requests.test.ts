@@ -14,6 +14,8 @@ describe('deploymentRequestProblem', () => {
   it('accepts a valid request', () => {
     expect(deploymentRequestProblem(valid)).toBeUndefined();
     expect(deploymentRequestProblem({ ...valid, sha: undefined, environment: undefined, source: { kind: 'manual' } })).toBeUndefined();
+    const github = { kind: 'github', deliveryId: 'a1b2', repositoryUrl: 'https://ghe.example.com/acme/orders', deploymentId: 1234567890 };
+    expect(deploymentRequestProblem({ ...valid, source: github })).toBeUndefined();
   });
 
   it.each([
@@ -27,6 +29,9 @@ describe('deploymentRequestProblem', () => {
     [{ ...valid, options: { ...valid.options, surprise: 1 } }, /^options: Unrecognized key: "surprise"/],
     [{ ...valid, requestedBy: { who: '' } }, /^requestedBy\.who: must name who asked$/],
     [{ ...valid, source: { kind: 'email' } }, /^source\.kind: /],
+    [{ ...valid, source: { ...valid.source, repositoryUrl: 'ftp://example.com/acme/orders' } }, /^source\.repositoryUrl: must be the repository's http\(s\) URL$/],
+    [{ ...valid, source: { ...valid.source, deploymentId: 1.5 } }, /^source\.deploymentId: /],
+    [{ ...valid, source: { ...valid.source, deploymentId: 0 } }, /^source\.deploymentId: /],
     [{ ...valid, extra: true }, /Unrecognized key: "extra"/],
   ])('names the field and the limit: %#', (request, problem) => {
     expect(deploymentRequestProblem(request)).toMatch(problem);

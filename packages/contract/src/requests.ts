@@ -82,8 +82,20 @@ export const actorSchema = z.strictObject({
 export type Actor = z.infer<typeof actorSchema>;
 
 export const deploymentSourceSchema = z.discriminatedUnion('kind', [
-  /** A GitHub `deployment_status` delivery. */
-  z.strictObject({ kind: z.literal('github'), deliveryId: z.string().min(1).max(200) }),
+  /**
+   * A GitHub `deployment_status` delivery. `repositoryUrl` and `deploymentId` name the GitHub deployment
+   * that the backend reports the deployment's progress on (absent from requests older than these fields).
+   * Optional, so older histories replay; a worker must be upgraded before a backend that sends them.
+   */
+  z.strictObject({
+    kind: z.literal('github'),
+    deliveryId: z.string().min(1).max(200),
+    repositoryUrl: z
+      .url({ protocol: /^https?$/, error: 'must be the repository\'s http(s) URL' })
+      .max(500, 'must be at most 500 characters')
+      .optional(),
+    deploymentId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+  }),
   z.strictObject({ kind: z.literal('manual') }),
 ]);
 

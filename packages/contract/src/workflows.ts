@@ -27,6 +27,13 @@ export const workflowIds = {
   freeze: (taskQueue: string) => `diachronic/~freeze/${taskQueue}`,
 };
 
+/** The version a family's deployment workflow id names; undefined for the family's other workflows. */
+export function deploymentVersionOf(family: string, workflowId: string): string | undefined {
+  const prefix = `${workflowIds.family(family)}/`;
+  const rest = workflowId.startsWith(prefix) ? workflowId.slice(prefix.length) : '';
+  return rest && !rest.includes('/') ? rest : undefined;
+}
+
 /** How a client starts the global freeze workflow together with an update (update-with-start). */
 export function freezeWorkflowStart(taskQueue: string = DIACHRONIC_TASK_QUEUE) {
   return {

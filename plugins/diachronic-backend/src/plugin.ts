@@ -1,5 +1,6 @@
 import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
+import { DefaultGithubCredentialsProvider, ScmIntegrations } from '@backstage/integration';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
@@ -14,9 +15,10 @@ import { DeploymentRequests } from './services/DeploymentRequests';
 import { DeploymentNotifier } from './services/notifications/DeploymentNotifier';
 import { DeploymentPolicies } from './services/deploymentPolicy';
 import { EndedDeployments } from './services/EndedDeployments';
-import { EntityAccess } from './services/entities';
+import { EntityAccess, FamilyEntities } from './services/entities';
 import { FamilyViewService } from './services/FamilyViewService';
 import { FreezeService } from './services/FreezeService';
+import { GithubStatusReporter } from './services/github/GithubStatusReporter';
 import { GithubWebhookService } from './services/GithubWebhookService';
 import { createTemporalAccess } from './services/temporal';
 import { UnleashVersions } from './services/UnleashVersions';
@@ -68,9 +70,30 @@ export const diachronicPlugin = createBackendPlugin({
         const temporal = createTemporalAccess(settings);
         const policies = new DeploymentPolicies(settings.deploymentDefaults, settings.families);
         const entities = new EntityAccess(catalog, permissions);
-        const notifier = new DeploymentNotifier({ temporal, entities, auth, logger, notifications, settingsFor: settings.notificationsFor });
+        const familyEntities = new FamilyEntities(entities, auth);
+        const notifier = new DeploymentNotifier({ temporal, familyEntities, logger, notifications, settingsFor: settings.notificationsFor });
+        const integrations = ScmIntegrations.fromConfig(config);
+        // Driven by the change feed: without live updates, nothing is reported to GitHub.
+        const githubStatuses = settings.liveUpdates
+          ? new GithubStatusReporter({
+              temporal,
+              familyEntities,
+              integrations,
+              credentials: DefaultGithubCredentialsProvider.fromIntegrations(integrations),
+              logger,
+              appBaseUrl: config.getOptionalString('app.baseUrl'),
+            })
+          : undefined;
         const changeFeed = settings.liveUpdates
-          ? new DeploymentChangeFeed({ temporal, signals, logger, onChange: ({ family, workflowId }) => void notifier.changed(family, workflowId) })
+          ? new DeploymentChangeFeed({
+              temporal,
+              signals,
+              logger,
+              onChange: ({ family, workflowId }) => {
+                void notifier.changed(family, workflowId);
+                void githubStatuses?.changed(family, workflowId);
+              },
+            })
           : undefined;
         if (changeFeed) lifecycle.addStartupHook(() => changeFeed.start());
         // The feed first: its polls end before the connection they use closes.
@@ -100,6 +123,7 @@ export const diachronicPlugin = createBackendPlugin({
           requests,
           auth,
           logger,
+          githubStatuses,
         });
 
         httpRouter.addAuthPolicy({ path: diachronicRoutes.githubWebhook, allow: 'unauthenticated' });

@@ -1,5 +1,4 @@
 import express from 'express';
-import Router from 'express-promise-router';
 import { z } from 'zod';
 import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
 import type { JsonObject } from '@backstage/types';
@@ -20,6 +19,7 @@ import { GithubWebhookService } from './services/GithubWebhookService';
 import { parseInput } from './validation';
 import { deploymentParams, entityParams, listQuery } from './requestSchemas';
 import { audited, CONTROL_SEVERITY } from './audit';
+import { createOpenApiRouter } from './schema/openapi/generated';
 
 /** What an audited request asked, from its path and body as sent (before they are checked). */
 function asked(req: express.Request): JsonObject {
@@ -56,7 +56,13 @@ export async function createRouter({
   freezes: FreezeService;
   githubWebhooks: GithubWebhookService;
 }): Promise<express.Router> {
-  const router = Router();
+  // Typed by src/schema/openapi.yaml. Requests are checked by the shared zod schemas (which the spec's bodies
+  // are generated from), once, with messages that name the field. No body parser up front (its default): the
+  // webhook's body must stay raw; an empty list is refused, hence the pass-through.
+  const router = await createOpenApiRouter({
+    middleware: [(_req, _res, next) => next()],
+    validatorOptions: { validateRequests: false },
+  });
 
   // The signature covers the exact bytes GitHub sent, so this body is read raw, before the JSON parser.
   router.post(diachronicRoutes.githubWebhook, express.raw({ type: () => true, limit: GITHUB_WEBHOOK_BODY_LIMIT }), async (req, res) => {

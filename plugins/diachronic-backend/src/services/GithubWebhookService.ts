@@ -11,6 +11,7 @@ import { commitShaSchema, healthGateSchema, migrationWavesSchema, scheduleSchema
 import { parseInput } from '../validation';
 import { DeploymentRequests } from './DeploymentRequests';
 import { EntityAccess, OwningEntity } from './entities';
+import type { GithubStatusReporter } from './github/GithubStatusReporter';
 
 /** A delivery that is well-formed and signed, but does not name one family Diachronic can deploy (422). */
 export class UnprocessableDeliveryError extends CustomErrorBase {
@@ -37,6 +38,8 @@ export interface WebhookOutcome {
 const deploymentStatusEvent = z.object({
   deployment_status: z.object({ state: z.string() }),
   deployment: z.object({
+    /** Where the deployment's progress is reported (GitHub always sends it). */
+    id: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
     sha: commitShaSchema,
     environment: z.string().min(1).max(255, 'must be at most 255 characters'),
     payload: z.unknown().optional(),
@@ -45,6 +48,8 @@ const deploymentStatusEvent = z.object({
     full_name: z
       .string()
       .regex(/^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/, 'must be a GitHub repository name, owner/repo'),
+    /** On GitHub Enterprise, the host the deployment's statuses go to. */
+    html_url: z.url({ protocol: /^https?$/ }).max(500).optional(),
   }),
   sender: z.object({ login: z.string().min(1).max(100, 'must be at most 100 characters') }),
 });
@@ -98,6 +103,7 @@ export class GithubWebhookService {
   private readonly requests: DeploymentRequests;
   private readonly auth: AuthService;
   private readonly logger: LoggerService;
+  private readonly githubStatuses?: Pick<GithubStatusReporter, 'queued'>;
 
   constructor(options: {
     secret?: string;
@@ -106,7 +112,10 @@ export class GithubWebhookService {
     requests: DeploymentRequests;
     auth: AuthService;
     logger: LoggerService;
+    /** Told of a request that waits in its family's queue (the rest it learns from the change feed). */
+    githubStatuses?: Pick<GithubStatusReporter, 'queued'>;
   }) {
+    this.githubStatuses = options.githubStatuses;
     this.secret = options.secret;
     this.environments = options.environments;
     this.entities = options.entities;
@@ -156,10 +165,16 @@ export class GithubWebhookService {
         waves: options?.waves,
       },
       requestedBy: { who: `github:${sender.login}`, why: `deployment to ${deployment.environment} succeeded` },
-      source: { kind: 'github', deliveryId: delivery.deliveryId },
+      source: {
+        kind: 'github',
+        deliveryId: delivery.deliveryId,
+        repositoryUrl: repository.html_url ?? `https://github.com/${repository.full_name}`,
+        ...(deployment.id !== undefined && { deploymentId: deployment.id }),
+      },
     });
     const result = await this.requests.send(request);
     this.logger.info(`Diachronic: GitHub delivery ${delivery.deliveryId} → ${family} ${request.versionId}: ${result.outcome}`);
+    if (result.outcome === 'queued') void this.githubStatuses?.queued(request);
     return {
       status: result.outcome === 'duplicate' ? 200 : 202,
       body: { ...result, family, versionId: request.versionId },

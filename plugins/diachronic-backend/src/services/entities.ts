@@ -1,5 +1,5 @@
 /** The catalog side: which entity owns which families, and whether the caller may act on it. */
-import { BackstageCredentials, PermissionsService } from '@backstage/backend-plugin-api';
+import { AuthService, BackstageCredentials, PermissionsService } from '@backstage/backend-plugin-api';
 import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import { Entity, parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
@@ -143,4 +143,38 @@ export class EntityAccess {
     );
     return items.map(owningEntity);
   }
+}
+
+/**
+ * The catalog's entities that name each family, as the plugin itself may read them, read at most once a
+ * `refreshMs` (for whom to tell of a change, and which Rollout tab to link: a change is frequent, an
+ * owner's change rare).
+ */
+export class FamilyEntities {
+  private read: { at: number; entities: Promise<OwningEntity[]> } | undefined;
+
+  constructor(
+    private readonly entities: EntityAccess,
+    private readonly auth: AuthService,
+    private readonly refreshMs = 60_000,
+  ) {}
+
+  async of(family: string): Promise<OwningEntity[]> {
+    if (!this.read || Date.now() - this.read.at > this.refreshMs) {
+      const entities = this.auth
+        .getOwnServiceCredentials()
+        .then(credentials => this.entities.readableOwningEntities(diachronicDeploymentReadPermission, credentials));
+      this.read = { at: Date.now(), entities };
+      // A failed read is not kept: the next change asks again.
+      entities.catch(() => (this.read = undefined));
+    }
+    return (await this.read.entities).filter(entity => entity.families.includes(family));
+  }
+}
+
+/** The entity's Rollout tab, relative to the app (notifications and GitHub statuses link it). */
+export function rolloutTabPath(entityRef: string): string {
+  const [kind, rest] = entityRef.split(':');
+  const [namespace, name] = rest.split('/');
+  return `/catalog/${namespace}/${kind}/${name}/rollout`;
 }

@@ -3,12 +3,12 @@
  * entity that names the family, and the same notices as JSON to a webhook (chat tools), as the
  * configuration asks per family. It looks at a deployment when the change feed says it changed.
  */
-import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import { LoggerService } from '@backstage/backend-plugin-api';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
-import { diachronicDeploymentReadPermission } from '@diachronic/backstage-plugin-diachronic-common';
-import { EntityAccess, OwningEntity } from '../entities';
+import { deploymentVersionOf } from '@diachronic/contract';
+import { FamilyEntities, OwningEntity, rolloutTabPath } from '../entities';
 import { TemporalAccess } from '../temporal';
-import { readDeployment } from '../workflowQueries';
+import { queryDeploymentState } from '../workflowQueries';
 import { Notice, NoticeKind, Seen, noticesFor, seenOf } from './notices';
 
 export interface NotificationSettings {
@@ -22,17 +22,14 @@ export interface NotificationSettings {
 const WEBHOOK_TIMEOUT_MS = 5_000;
 /** Deployments remembered at most; the oldest are forgotten first (a forgotten one is looked at afresh). */
 const REMEMBERED = 10_000;
-const CATALOG_READ_EVERY_MS = 60_000;
 
 export class DeploymentNotifier {
   private readonly seen = new Map<string, Seen>();
-  private catalogRead: { at: number; entities: OwningEntity[] } | undefined;
 
   constructor(
     private readonly options: {
       temporal: TemporalAccess;
-      entities: EntityAccess;
-      auth: AuthService;
+      familyEntities: FamilyEntities;
       logger: LoggerService;
       notifications?: NotificationService;
       settingsFor: (family: string) => NotificationSettings;
@@ -41,16 +38,15 @@ export class DeploymentNotifier {
 
   /** The change feed saw `workflowId` of `family` change. Never throws: a notice is never worth a failure. */
   async changed(family: string, workflowId: string): Promise<void> {
-    const prefix = `diachronic/${family}/`;
-    const versionId = workflowId.startsWith(prefix) ? workflowId.slice(prefix.length) : undefined;
-    if (!versionId || versionId.includes('/')) return;
+    const versionId = deploymentVersionOf(family, workflowId);
+    if (!versionId) return;
     try {
       // Only families the catalog names have owners to tell: the others are not even asked for their state.
       const settings = this.options.settingsFor(family);
       if (settings.events.length === 0) return;
-      const owners = await this.owningEntities(family);
+      const owners = await this.options.familyEntities.of(family);
       if (owners.length === 0) return;
-      const state = await readDeployment(this.options.temporal, family, versionId);
+      const state = await queryDeploymentState(this.options.temporal, family, versionId);
       const notices = noticesFor(family, state, this.seen.get(workflowId));
       this.remember(workflowId, seenOf(state));
       const wanted = notices.filter(notice => settings.events.includes(notice.kind));
@@ -64,16 +60,6 @@ export class DeploymentNotifier {
     this.seen.delete(workflowId);
     this.seen.set(workflowId, seen);
     if (this.seen.size > REMEMBERED) this.seen.delete(this.seen.keys().next().value!);
-  }
-
-  /** The catalog's entities that name families, read at most once a minute (a change is frequent, an owner's change rare). */
-  private async owningEntities(family: string): Promise<OwningEntity[]> {
-    if (!this.catalogRead || Date.now() - this.catalogRead.at > CATALOG_READ_EVERY_MS) {
-      const credentials = await this.options.auth.getOwnServiceCredentials();
-      const entities = await this.options.entities.readableOwningEntities(diachronicDeploymentReadPermission, credentials);
-      this.catalogRead = { at: Date.now(), entities };
-    }
-    return this.catalogRead.entities.filter(entity => entity.families.includes(family));
   }
 
   private async send(family: string, versionId: string, notice: Notice, owners: OwningEntity[], settings: NotificationSettings) {
@@ -105,11 +91,4 @@ export class DeploymentNotifier {
       this.options.logger.warn(`Diachronic notifications: the webhook at ${new URL(url).origin} refused the notice: ${error}`);
     }
   }
-}
-
-/** The entity's Rollout tab, relative to the app (the notifications UI opens it). */
-export function rolloutTabPath(entityRef: string): string {
-  const [kind, rest] = entityRef.split(':');
-  const [namespace, name] = rest.split('/');
-  return `/catalog/${namespace}/${kind}/${name}/rollout`;
 }

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Regenerates what follows from src/schema/openapi.yaml: first the request bodies' schemas in it (from the
+# shared zod schemas), then the typed router and its models (src/schema/openapi/generated) with Backstage's
+# repo-tools. Run from anywhere: plugins/diachronic-backend/scripts/generate-openapi.sh
+set -euo pipefail
+plugin="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+root="$(cd "$plugin/../.." && pwd)"
+cd "$plugin"
+"$root/scripts/with-node.sh" node --require @backstage/cli/config/nodeTransform.cjs scripts/openapi-request-bodies.ts
+# repo-tools runs its lint and prettier steps through yarn; this repository uses npm.
+shim="$(mktemp -d)"
+trap 'rm -rf "$shim"' EXIT
+printf '#!/bin/sh\nexec npx --no-install "$@"\n' > "$shim/yarn"
+chmod +x "$shim/yarn"
+PATH="$shim:$PATH" "$root/scripts/with-node.sh" npx --no-install backstage-repo-tools package schema openapi generate --server
