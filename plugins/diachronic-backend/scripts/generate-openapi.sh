@@ -13,3 +13,8 @@ trap 'rm -rf "$shim"' EXIT
 printf '#!/bin/sh\nexec npx --no-install "$@"\n' > "$shim/yarn"
 chmod +x "$shim/yarn"
 PATH="$shim:$PATH" "$root/scripts/with-node.sh" npx --no-install backstage-repo-tools package schema openapi generate --server
+# The frontend plugin's client, from the same description. Its generated file imports every response's model,
+# the error bodies' too, which it never uses: type-checked by its callers, not in itself.
+PATH="$shim:$PATH" "$root/scripts/with-node.sh" npx --no-install backstage-repo-tools package schema openapi generate --client-package plugins/diachronic
+client="$root/plugins/diachronic/src/schema/openapi/generated/apis/Api.client.ts"
+grep -q '^// @ts-nocheck' "$client" || sed -i '1i // @ts-nocheck' "$client"

@@ -24,8 +24,16 @@ export const requestBodySchemas = {
   GlobalUnfreezeRequest: unfreezeBodySchema.omit({ family: true }),
 } as const;
 
-/** A body's JSON Schema, as it stands in the description. */
+/**
+ * A body's JSON Schema, as it stands in the description. Without `format: date-time`: the generators type
+ * such a field as a `Date`, where JSON carries a string (its pattern stays).
+ */
 export function openApiSchemaOf(schema: z.ZodType): Record<string, unknown> {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: 'input' });
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
+    io: 'input',
+    override: ({ jsonSchema }) => {
+      if (jsonSchema.format === 'date-time') delete jsonSchema.format;
+    },
+  });
   return rest;
 }

@@ -57,7 +57,7 @@ describe('DiachronicClient', () => {
     expect(seen).toEqual([
       {
         method: 'GET',
-        path: '/deployments?phase=dark%2Crolling_out&owner=group%3Adefault%2Fpayments&q=ord+er&limit=20&cursor=c1',
+        path: '/deployments?phase=dark%2Crolling_out&owner=group%3Adefault%2Fpayments&q=ord%20er&limit=20&cursor=c1',
         body: undefined,
       },
     ]);

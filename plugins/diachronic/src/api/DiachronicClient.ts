@@ -7,7 +7,6 @@ import {
   DeploymentListQuery,
   DeploymentListResponse,
   DeploymentState,
-  diachronicApiPaths,
   EntityFamiliesResponse,
   EntityRouteRef,
   FamilyState,
@@ -17,28 +16,36 @@ import {
   StartDeploymentResponse,
   UnfreezeRequest,
 } from '@diachronic/backstage-plugin-diachronic-common';
+import { DefaultApiClient } from '../schema/openapi/generated';
 import { DiachronicApi } from './DiachronicApi';
 
-/** Talks to the Diachronic backend plugin through the Backstage discovery and (authenticated) fetch APIs. */
+/** The path parameters of an entity, as the routes address it (namespace `default` when absent). */
+const entityPath = ({ kind, namespace, name }: EntityRouteRef) => ({ kind, namespace: namespace || 'default', name });
+
+/**
+ * Talks to the Diachronic backend plugin through the Backstage discovery and (authenticated) fetch APIs,
+ * with the client generated from the backend's OpenAPI description (src/schema/openapi/generated); it
+ * answers the common package's types, which the description's schemas are a looser view of.
+ */
 export class DiachronicClient implements DiachronicApi {
-  private readonly discoveryApi: DiscoveryApi;
-  private readonly fetchApi: FetchApi;
+  private readonly api: DefaultApiClient;
 
   constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
-    this.discoveryApi = options.discoveryApi;
-    this.fetchApi = options.fetchApi;
+    this.api = new DefaultApiClient(options);
   }
 
-  listDeployments(query?: DeploymentListQuery): Promise<DeploymentListResponse> {
-    return this.request(diachronicApiPaths.deployments(query));
+  async listDeployments(query: DeploymentListQuery = {}): Promise<DeploymentListResponse> {
+    const phase = query.phase === undefined ? undefined : [query.phase].flat().join(',') || undefined;
+    const { cursor, offset } = query;
+    return this.json(this.api.listDeployments({ query: { phase, owner: query.owner || undefined, q: query.q || undefined, limit: query.limit, ...(cursor ? { cursor } : { offset }) } }));
   }
 
   getEntityFamilies(entity: EntityRouteRef): Promise<EntityFamiliesResponse> {
-    return this.request(diachronicApiPaths.entityFamilies(entity));
+    return this.json(this.api.getEntityFamilies({ path: entityPath(entity) }));
   }
 
   getDeployment(entity: EntityRouteRef, family: string, versionId: string): Promise<DeploymentState> {
-    return this.request(diachronicApiPaths.deployment(entity, family, versionId));
+    return this.json(this.api.getDeployment({ path: { ...entityPath(entity), family, versionId } }));
   }
 
   promote(entity: EntityRouteRef, family: string, versionId: string, body: ControlRequest = {}) {
@@ -66,15 +73,15 @@ export class DiachronicClient implements DiachronicApi {
   }
 
   startDeployment(entity: EntityRouteRef, body: StartDeploymentRequest): Promise<StartDeploymentResponse> {
-    return this.request(diachronicApiPaths.startDeployment(entity), { method: 'POST', body });
+    return this.json(this.api.startDeployment({ path: entityPath(entity), body }));
   }
 
   freezeFamilies(entity: EntityRouteRef, body: FreezeRequest): Promise<{ families: FamilyState[] }> {
-    return this.request(diachronicApiPaths.entityFreeze(entity), { method: 'POST', body });
+    return this.json(this.api.freezeEntityFamilies({ path: entityPath(entity), body }));
   }
 
   unfreezeFamilies(entity: EntityRouteRef, body: UnfreezeRequest): Promise<{ families: FamilyState[] }> {
-    return this.request(diachronicApiPaths.entityFreeze(entity), { method: 'DELETE', body });
+    return this.json(this.api.unfreezeEntityFamilies({ path: entityPath(entity), body }));
   }
 
   private control(
@@ -84,17 +91,12 @@ export class DiachronicClient implements DiachronicApi {
     action: ControlAction,
     body: ControlRequest | OverrideRequest,
   ): Promise<ControlResponse> {
-    return this.request(diachronicApiPaths.control(entity, family, versionId, action), { method: 'POST', body });
+    return this.json(this.api.controlDeployment({ path: { ...entityPath(entity), family, versionId, action }, body }));
   }
 
-  private async request<T>(path: string, options: { method?: 'GET' | 'POST' | 'DELETE'; body?: unknown } = {}): Promise<T> {
-    const baseUrl = await this.discoveryApi.getBaseUrl('diachronic');
-    const res = await this.fetchApi.fetch(`${baseUrl}${path}`, {
-      method: options.method ?? 'GET',
-      ...(options.body === undefined
-        ? {}
-        : { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(options.body) }),
-    });
+  /** The answer's body as the common package's type, or a ResponseError with the backend's message. */
+  private async json<T>(response: Promise<Response | { ok: boolean; json(): Promise<unknown> }>): Promise<T> {
+    const res = (await response) as Response;
     if (!res.ok) throw await ResponseError.fromResponse(res);
     return (await res.json()) as T;
   }

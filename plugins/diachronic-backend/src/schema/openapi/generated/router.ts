@@ -594,17 +594,12 @@ export const spec = {
           content: {
             'application/json': {
               schema: {
-                type: 'object',
+                $ref: '#/components/schemas/GithubDelivery',
               },
             },
             'application/x-www-form-urlencoded': {
               schema: {
-                type: 'object',
-                properties: {
-                  payload: {
-                    type: 'string',
-                  },
-                },
+                $ref: '#/components/schemas/GithubDelivery',
               },
             },
           },
@@ -817,6 +812,11 @@ export const spec = {
       },
     },
     schemas: {
+      GithubDelivery: {
+        description:
+          "GitHub's `deployment_status` payload (form-encoded, its JSON in `payload`).",
+        type: 'object',
+      },
       ErrorBody: {
         description: "Backstage's error body.",
         type: 'object',
@@ -1323,7 +1323,6 @@ export const spec = {
           },
           until: {
             type: 'string',
-            format: 'date-time',
             pattern:
               '^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$',
           },
@@ -1356,7 +1355,6 @@ export const spec = {
           },
           until: {
             type: 'string',
-            format: 'date-time',
             pattern:
               '^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$',
           },

@@ -10,5 +10,5 @@
 export interface FreezeRequest {
   family?: string;
   reason: string;
-  until?: Date;
+  until?: string;
 }

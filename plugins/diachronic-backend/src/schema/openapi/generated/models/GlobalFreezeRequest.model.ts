@@ -9,5 +9,5 @@
  */
 export interface GlobalFreezeRequest {
   reason: string;
-  until?: Date;
+  until?: string;
 }
