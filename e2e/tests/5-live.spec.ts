@@ -7,11 +7,12 @@
 import { expect, livePercentShown, openRolloutTab, test } from '../support/fixtures';
 import { diachronicApi, guestToken } from '../support/backstage';
 import { orderDeploymentSucceeded, shipOrderWorker } from '../support/orderFamily';
+import { APP_URL } from '../support/urls';
 
 const V13 = 'f13f13f';
 const V14 = 'f14f14f';
 
-test('10. live: a promote and an abort in one tab show in the other by push, within seconds (latency printed)', async ({
+test('10. live: a promote and an abort in one tab show in the other by push, within seconds (latency printed); the owners are notified', async ({
   page,
   context,
   system,
@@ -95,4 +96,12 @@ test('10. live: a promote and an abort in one tab show in the other by push, wit
   expect(pushed.promote).toBeLessThan(5000);
   expect(pushed.abort).toBeLessThan(5000);
   await snap(watcher, '19-live-other-tab');
+
+  // The owners were told (guest is a member of team-orders, which owns the entity): the notifications page
+  // lists the wait in dark and the abort, with the reason typed.
+  await watcher.goto(`${APP_URL}/notifications`);
+  await expect(watcher.getByText(`order ${V14} aborted`).first()).toBeVisible({ timeout: 15_000 });
+  await expect(watcher.getByText(/watching from two tabs/).first()).toBeVisible();
+  await expect(watcher.getByText(`order ${V14} waits in dark for promote`).first()).toBeVisible();
+  await snap(watcher, '20-notifications');
 });
