@@ -40,8 +40,8 @@ test.describe.serial('the order family', () => {
     expect(delivery.body.outcome).toBe('started');
 
     await openRolloutTab(page, 'orders');
-    await expect(page.getByText(new RegExp(`current version ${V1} \\(#\\d+\\)`))).toBeVisible();
-    await expect(page.getByText(`${V1} takes 100% of new workflows.`)).toBeVisible();
+    await expect(page.getByText(`new workflows: ${V1} 100%`)).toBeVisible();
+    await expect(page.getByRole('img', { name: `new workflows: ${V1} 100%` })).toBeVisible();
     await snap(page, '01-initial-deployment');
 
     const flag = await findVersionFlag(system.env, 'order', V1);
@@ -113,7 +113,7 @@ test.describe.serial('the order family', () => {
 
     await expect.poll(() => orders.deploymentStatus('order', V2)).toBe('COMPLETED');
     await page.reload();
-    await expect(page.getByText(new RegExp(`current version ${V2} \\(#\\d+\\)`))).toBeVisible();
+    await expect(page.getByText(`new workflows: ${V2} 100%`)).toBeVisible();
     const history = page.getByRole('row').filter({ hasText: V2 }).filter({ hasText: 'Completed' });
     await expect(history.first()).toBeVisible();
     await history

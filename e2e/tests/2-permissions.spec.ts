@@ -26,7 +26,7 @@ test('6. permissions: a non-owner sees the tab, the actions are disabled with th
     ).status,
   ).toBe(202);
   await openRolloutTab(page, 'billing');
-  await expect(page.getByText(new RegExp(`current version ${I1} \\(#\\d+\\)`))).toBeVisible();
+  await expect(page.getByText(`new workflows: ${I1} 100%`)).toBeVisible();
   expect(
     (
       await sendDeploymentStatus(secret, {

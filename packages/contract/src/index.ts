@@ -12,6 +12,7 @@ export * from './naming';
 export * from './phases';
 export * from './requests';
 export * from './schedule';
+export * from './split';
 export * from './state';
 export * from './windows';
 export * from './workflows';

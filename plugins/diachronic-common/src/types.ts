@@ -8,6 +8,7 @@ import type {
   DrainForecast,
   FamilyState,
   GateFailureMemo,
+  NewStartsSplit,
   RequestDeploymentResult,
   VersionRef,
 } from '@diachronic/contract';
@@ -132,6 +133,8 @@ export interface FamilyView {
   problems?: string[];
   /** Newest first. */
   versions: FamilyVersion[];
+  /** How new workflows split between the versions now, by the routing rule (absent from older backends). */
+  split?: NewStartsSplit;
   /** Live state of the deployment running now, if one is. */
   deployment?: DeploymentState;
   /** Deployments waiting behind the running one, in order. */

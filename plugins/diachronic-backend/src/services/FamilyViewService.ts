@@ -1,6 +1,6 @@
 /** The entity Rollout tab's data: for each family an entity owns, its versions, running deployment, queue and history. */
 import { BackstageCredentials, LoggerService } from '@backstage/backend-plugin-api';
-import { CancelledRequest, DRAIN_WINDOW_MS, VersionRef, forecastDrain, workflowIds } from '@diachronic/contract';
+import { CancelledRequest, DRAIN_WINDOW_MS, VersionRef, forecastDrain, newStartsSplit, workflowIds } from '@diachronic/contract';
 import {
   DeploymentHistoryEntry,
   EntityFamiliesResponse,
@@ -164,6 +164,7 @@ export class FamilyViewService {
       policy: this.options.policies.describe(family, live.deployment?.request.options),
       ...(live.freeze && { freeze: live.freeze }),
       versions,
+      split: newStartsSplit(versions.map(version => ({ ...version, enabled: version.status !== 'archived' }))),
       ...(live.deployment && { deployment: live.deployment }),
       queue: live.queue,
       cancelled: live.cancelled,

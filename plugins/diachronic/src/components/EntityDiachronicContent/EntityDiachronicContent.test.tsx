@@ -49,7 +49,7 @@ describe('EntityDiachronicContent', () => {
     await render(api);
     expect(await screen.findByText('Family order')).toBeInTheDocument();
     expect(screen.getByText('No deployment running')).toBeInTheDocument();
-    expect(screen.getByText('current version 2222222 (#1)')).toBeInTheDocument();
+    expect(screen.getByText('new workflows: 1111111 70% · 2222222 30%')).toBeInTheDocument();
     expect(api.getEntityFamilies).toHaveBeenCalledWith({ kind: 'Component', namespace: 'default', name: 'orders' });
   });
 

@@ -5,9 +5,9 @@ import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
-import { EmptyState, InfoCard } from '@backstage/core-components';
+import { InfoCard } from '@backstage/core-components';
 import type { CompoundEntityRef } from '@backstage/catalog-model';
-import type { DeploymentState, FamilyView } from '@diachronic/backstage-plugin-diachronic-common';
+import { describeShares, newStartsSplit, type DeploymentState, type FamilyView } from '@diachronic/backstage-plugin-diachronic-common';
 import { formatTime } from '../../format';
 import { useControlPermissions, useDeploymentControl } from '../../hooks';
 import { DeploymentActions } from '../DeploymentActions';
@@ -15,6 +15,7 @@ import { DeploymentHistory, EventsTimeline } from '../DeploymentHistory';
 import { DeploymentProgress } from '../DeploymentProgress';
 import { FamilyFreeze } from '../FamilyFreeze';
 import { FamilyPolicy } from '../FamilyPolicy';
+import { SplitBar } from '../SplitBar';
 import { VersionsTable } from '../VersionsTable';
 
 interface RunningDeploymentProps {
@@ -69,10 +70,11 @@ export interface FamilyPanelProps {
 
 /** Everything about one family: the running deployment and its controls, the queue, versions, history. */
 export function FamilyPanel({ entityRef, family, onChanged }: FamilyPanelProps) {
-  const current = family.versions.find(version => version.status === 'live');
-  const subheader = current ? `current version ${current.versionId} (#${current.seq})` : 'no live version';
+  // From an older backend, the same rule computed here.
+  const split = family.split ?? newStartsSplit(family.versions.map(version => ({ ...version, enabled: version.status !== 'archived' })));
+  const serving = split.live.length > 0 ? describeShares(split.live) : undefined;
   return (
-    <InfoCard title={`Family ${family.family}`} subheader={subheader}>
+    <InfoCard title={`Family ${family.family}`} subheader={serving ? `new workflows: ${serving}` : 'no live version'}>
       {family.problems?.map(problem => (
         <Alert key={problem} severity="warning">
           {problem}
@@ -87,16 +89,16 @@ export function FamilyPanel({ entityRef, family, onChanged }: FamilyPanelProps) 
           temporalUiUrl={family.temporalUiUrl}
         />
       ) : (
-        <EmptyState
-          missing="info"
-          title="No deployment running"
-          description={
-            current
-              ? `${current.versionId} takes ${current.livePercent}% of new workflows.`
-              : 'A GitHub deployment or a manual start will appear here.'
-          }
-        />
+        <Box mb={2}>
+          <Typography variant="subtitle1">No deployment running</Typography>
+          {!serving && (
+            <Typography variant="body2" color="textSecondary">
+              A GitHub deployment or a manual start will appear here.
+            </Typography>
+          )}
+        </Box>
       )}
+      {family.versions.length > 0 && <SplitBar split={split} />}
       <Queue queue={family.queue} />
       {family.policy && (
         <Box mt={2}>
@@ -105,7 +107,7 @@ export function FamilyPanel({ entityRef, family, onChanged }: FamilyPanelProps) 
       )}
       <Grid container spacing={2}>
         <Grid item xs={12}>
-          <VersionsTable versions={family.versions} />
+          <VersionsTable versions={family.versions} split={split} />
         </Grid>
         <Grid item xs={12}>
           <DeploymentHistory history={family.history} events={{ entityRef, family: family.family }} />

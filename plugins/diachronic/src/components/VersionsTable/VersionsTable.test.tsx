@@ -1,28 +1,65 @@
 import { renderInTestApp } from '@backstage/test-utils';
 import { screen, within } from '@testing-library/react';
 import { familyView } from '../../__testUtils__/fixtures';
+import { useState } from 'react';
+import userEvent from '@testing-library/user-event';
+import { newStartsSplit } from '@diachronic/backstage-plugin-diachronic-common';
 import { VersionsTable } from './VersionsTable';
 
+const rowOf = (versionId: string) => screen.getByText(versionId, { selector: 'code' }).closest('tr')!;
+
 describe('VersionsTable', () => {
-  it('lists seq, version, task queue, flag, live % and status', async () => {
+  it("shows each version's share of new workflows as routing splits them, not its flag's percentage", async () => {
     const versions = familyView().versions;
     versions.push({
       versionId: '0000aaa',
-      seq: 2,
+      seq: -1,
       taskQueue: 'order@0000aaa',
-      flag: 'diachronic.order.v000002.0000aaa',
+      flag: 'diachronic.order.v000000.0000aaa',
       status: 'aborted',
       livePercent: 0,
       darkEnabled: false,
       aborted: { who: 'user:default/ada', why: 'error rate', at: '2026-11-26T09:00:00.000Z' },
     });
-    await renderInTestApp(<VersionsTable versions={versions} />);
-    const row = screen.getByText('order@2222222').closest('tr')!;
-    expect(within(row).getByText('2222222')).toBeInTheDocument();
-    expect(within(row).getByText('diachronic.order.v000001.2222222')).toBeInTheDocument();
-    expect(within(row).getByText('30%')).toBeInTheDocument();
-    expect(within(row).getByText('Live')).toBeInTheDocument();
+    const split = newStartsSplit(versions.map(version => ({ ...version, enabled: version.status !== 'archived' })));
+    await renderInTestApp(<VersionsTable versions={versions} split={split} />);
+    // 2222222's flag is at 30% and takes 30%; 1111111's flag is at 100% and takes the other 70%.
+    const newest = rowOf('2222222');
+    expect(within(newest).getByText('30%')).toBeInTheDocument();
+    expect(within(newest).getByText('Live')).toBeInTheDocument();
+    // Dark on: every test workflow goes to 2222222.
+    expect(within(newest).getByText('test workflows 100%')).toBeInTheDocument();
+    expect(within(rowOf('1111111')).getByText('70%')).toBeInTheDocument();
+    expect(within(rowOf('1111111')).getByText('test workflows 0%')).toBeInTheDocument();
+    expect(within(rowOf('1111111')).queryByText('100%')).toBeNull();
     expect(screen.getByText(/aborted by user:default\/ada .*: error rate/)).toBeInTheDocument();
+  });
+
+  it('keeps the raw flag (its strategies, the task queue) in the details of a row', async () => {
+    await renderInTestApp(<VersionsTable versions={familyView().versions} />);
+    expect(screen.queryByText('order@2222222')).toBeNull();
+    await userEvent.click(within(rowOf('2222222')).getAllByRole('button')[0]);
+    const details = await screen.findByTestId('flag-2222222');
+    expect(details).toHaveTextContent('Task queue order@2222222 · flag diachronic.order.v000001.2222222');
+    expect(details).toHaveTextContent('Live strategy 30% of workflow ids · dark strategy (test workflows) on');
+  });
+
+  it('keeps an expanded row open when new data arrives', async () => {
+    function Refreshing() {
+      const [versions, setVersions] = useState(familyView().versions);
+      const refresh = () => setVersions(current => current.map(version => ({ ...version, livePercent: version.seq === 1 ? 40 : 100 })));
+      return (
+        <>
+          <button onClick={refresh}>refresh</button>
+          <VersionsTable versions={versions} />
+        </>
+      );
+    }
+    await renderInTestApp(<Refreshing />);
+    await userEvent.click(within(rowOf('2222222')).getAllByRole('button')[0]);
+    expect(await screen.findByTestId('flag-2222222')).toHaveTextContent('Live strategy 30%');
+    await userEvent.click(screen.getByRole('button', { name: 'refresh' }));
+    expect(screen.getByTestId('flag-2222222')).toHaveTextContent('Live strategy 40%');
   });
 
   it("shows an old version's drain: what still runs and when it will be empty, or why that is unknown", async () => {
@@ -37,11 +74,11 @@ describe('VersionsTable', () => {
         ]}
       />,
     );
-    const forecast = within(screen.getByText('order@1111111').closest('tr')!).getByTestId('drain');
+    const forecast = within(rowOf('1111111')).getByTestId('drain');
     expect(forecast).toHaveTextContent(/^40 runningempty by .* · 2\/min leaving$/);
-    const unknown = within(screen.getByText('order@0000001').closest('tr')!).getByTestId('drain');
+    const unknown = within(rowOf('0000001')).getByTestId('drain');
     expect(unknown).toHaveTextContent('forecast unknown: too little data: 2 left in the last 10 min (at least 5 needed)');
-    expect(within(screen.getByText('order@3333333').closest('tr')!).queryByTestId('drain')).toBeNull();
+    expect(within(rowOf('3333333')).queryByTestId('drain')).toBeNull();
   });
 
   it('says when there is no version', async () => {

@@ -1,9 +1,10 @@
+import { useMemo } from 'react';
 import Box from '@material-ui/core/Box';
 import Chip from '@material-ui/core/Chip';
 import LinearProgress from '@material-ui/core/LinearProgress';
 import Typography from '@material-ui/core/Typography';
 import { Table, TableColumn } from '@backstage/core-components';
-import type { DrainForecast, FamilyVersion, VersionStatus } from '@diachronic/backstage-plugin-diachronic-common';
+import type { DrainForecast, FamilyVersion, NewStartsSplit, VersionStatus } from '@diachronic/backstage-plugin-diachronic-common';
 import { formatTime } from '../../format';
 import { useStableRows } from '../tableRows';
 
@@ -29,28 +30,34 @@ function DrainCell({ drain }: { drain: DrainForecast }) {
   );
 }
 
-const columns: TableColumn<FamilyVersion>[] = [
+/** A version's row: its flag, and its share of new workflows as routing computes it. */
+interface VersionRow extends FamilyVersion {
+  newStarts: number;
+  /** Its share of test workflows, where it differs from `newStarts`. */
+  testStarts?: number;
+}
+
+const columns: TableColumn<VersionRow>[] = [
   { title: 'Seq', field: 'seq', type: 'numeric', width: '6%' },
   { title: 'Version', field: 'versionId', render: row => <code>{row.versionId}</code> },
-  { title: 'Task queue', field: 'taskQueue', render: row => <code>{row.taskQueue}</code> },
-  { title: 'Flag', field: 'flag', render: row => <code>{row.flag}</code> },
   {
-    title: 'Live %',
-    field: 'livePercent',
+    title: 'New workflows',
+    field: 'newStarts',
     type: 'numeric',
     render: row => (
       <Box minWidth={100}>
-        <Typography variant="body2">{row.livePercent}%</Typography>
-        <LinearProgress
-          variant="determinate"
-          value={row.livePercent}
-          aria-label={`live percentage of ${row.versionId}`}
-        />
+        <Typography variant="body2">{row.newStarts}%</Typography>
+        <LinearProgress variant="determinate" value={row.newStarts} aria-label={`share of new workflows of ${row.versionId}`} />
+        {row.testStarts !== undefined && (
+          <Typography variant="caption" color="textSecondary" display="block">
+            test workflows {row.testStarts}%
+          </Typography>
+        )}
       </Box>
     ),
   },
   {
-    title: 'Drain',
+    title: 'Running',
     field: 'drain.running',
     render: row => (row.drain ? <DrainCell drain={row.drain} /> : '—'),
   },
@@ -60,7 +67,6 @@ const columns: TableColumn<FamilyVersion>[] = [
     render: row => (
       <Box>
         <Chip size="small" label={statusLabel[row.status]} />
-        {row.darkEnabled && row.status !== 'dark' && <Chip size="small" variant="outlined" label="dark on" />}
         {row.aborted && (
           <Typography variant="caption" display="block">
             aborted by {row.aborted.who} {formatTime(row.aborted.at)}
@@ -72,6 +78,23 @@ const columns: TableColumn<FamilyVersion>[] = [
   },
 ];
 
+/** The raw flag behind a row: what Unleash holds, for those who look at Unleash too. */
+function FlagDetails({ row }: { row: VersionRow }) {
+  return (
+    <Box px={4} py={1} data-testid={`flag-${row.versionId}`}>
+      <Typography variant="body2">
+        Task queue <code>{row.taskQueue}</code> · flag <code>{row.flag}</code>
+      </Typography>
+      <Typography variant="caption" color="textSecondary" display="block">
+        Live strategy {row.livePercent}% of workflow ids · dark strategy (test workflows) {row.darkEnabled ? 'on' : 'off'}.
+        Newer versions take their ids first, so a version's share of new workflows can be less than its flag's percentage.
+      </Typography>
+    </Box>
+  );
+}
+
+const detailPanel = [{ tooltip: 'Flag and task queue', render: ({ rowData }: { rowData: VersionRow }) => <FlagDetails row={rowData} /> }];
+
 const versionIdOf = (version: FamilyVersion) => version.versionId;
 
 const noVersionYet = (
@@ -80,15 +103,25 @@ const noVersionYet = (
   </Box>
 );
 
-/** A family's versions, newest first, as their flags route now. */
-export function VersionsTable({ versions }: { versions: FamilyVersion[] }) {
-  const data = useStableRows(versions, versionIdOf);
+/** A family's versions, newest first, with each one's share of new workflows (`split`, from the backend). */
+export function VersionsTable({ versions, split }: { versions: FamilyVersion[]; split?: NewStartsSplit }) {
+  const rows = useMemo(() => {
+    const shareIn = (shares: NewStartsSplit['live'], versionId: string) => shares.find(share => share.versionId === versionId)?.percent ?? 0;
+    return versions.map((version): VersionRow => {
+      // Without a split (an older backend), the flag's own percentage.
+      const newStarts = split ? shareIn(split.live, version.versionId) : version.livePercent;
+      const testStarts = split ? shareIn(split.test, version.versionId) : undefined;
+      return { ...version, newStarts, ...(testStarts !== undefined && testStarts !== newStarts && { testStarts }) };
+    });
+  }, [versions, split]);
+  const data = useStableRows(rows, versionIdOf);
   return (
-    <Table<FamilyVersion>
+    <Table<VersionRow>
       title="Versions"
       options={{ search: false, paging: versions.length > 10, pageSize: 10, padding: 'dense' }}
       columns={columns}
       data={data}
+      detailPanel={detailPanel}
       emptyContent={noVersionYet}
     />
   );
