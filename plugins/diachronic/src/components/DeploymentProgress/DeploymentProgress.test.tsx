@@ -1,5 +1,5 @@
 import { renderInTestApp } from '@backstage/test-utils';
-import { screen, within } from '@testing-library/react';
+import { act, screen, within } from '@testing-library/react';
 import type { GateEvaluation, GateState, StragglerReport } from '@diachronic/backstage-plugin-diachronic-common';
 import { deploymentIn } from '../../__testUtils__/fixtures';
 import { DeploymentProgress } from './DeploymentProgress';
@@ -16,9 +16,38 @@ describe('DeploymentProgress', () => {
   it('shows a rollout with its steps and ETA', async () => {
     await renderInTestApp(<DeploymentProgress deployment={deploymentIn('rolling_out')} />);
     expect(screen.getByRole('progressbar')).toHaveAttribute('aria-valuenow', '30');
-    expect(screen.getByTestId('step-summary')).toHaveTextContent(/Step 3\/10 at 30%.*next step at.*ETA/);
+    expect(screen.getByTestId('step-summary')).toHaveTextContent(/^Step 3\/10 at 30% · next step .* · ETA /);
     expect(screen.getByText('current')).toBeInTheDocument();
     expect(screen.getByText(/^next /)).toBeInTheDocument();
+  });
+
+  it("labels the steps with the schedule's percentages, the family's when the request has none", async () => {
+    const schedule = Array.from({ length: 10 }, (_, i) => ({ percent: (i + 1) * 10, pauseMs: 60_000 }));
+    await renderInTestApp(<DeploymentProgress deployment={deploymentIn('rolling_out')} schedule={schedule} />);
+    for (const percent of [10, 50, 100]) expect(screen.getByText(`${percent}%`)).toBeInTheDocument();
+    expect(screen.queryByText('Step 1')).toBeNull();
+  });
+
+  it('counts down to the next step every second, between polls', async () => {
+    jest.useFakeTimers({ now: new Date('2026-11-26T10:03:35.000Z'), advanceTimers: true });
+    try {
+      await renderInTestApp(<DeploymentProgress deployment={deploymentIn('rolling_out')} />);
+      expect(screen.getByTestId('step-summary')).toHaveTextContent('next step in 25 s');
+      await act(async () => {
+        jest.advanceTimersByTime(3_000);
+      });
+      expect(screen.getByTestId('step-summary')).toHaveTextContent('next step in 22 s');
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('stops promising a next step once an override took the rollout off its schedule', async () => {
+    const deployment = deploymentIn('rolling_out', { livePercent: 100 });
+    await renderInTestApp(<DeploymentProgress deployment={deployment} />);
+    expect(screen.getByTestId('step-summary')).toHaveTextContent(/^Step 3\/10 at 30% · overridden: live at 100%$/);
+    expect(screen.getByText('last applied')).toBeInTheDocument();
+    expect(screen.queryByText(/^next /)).toBeNull();
   });
 
   it('shows a paused rollout without ETA', async () => {

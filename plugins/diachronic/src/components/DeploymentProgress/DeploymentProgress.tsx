@@ -19,29 +19,50 @@ import {
   temporalWorkflowUrl,
 } from '@diachronic/backstage-plugin-diachronic-common';
 import { formatFromNow, formatTime } from '../../format';
+import { useNow } from '../../hooks/useNow';
 import { PhaseChip } from '../PhaseChip';
 
 const versionLabel = (version: VersionRef | null | undefined, versionId?: string) =>
   version ? `${version.versionId} (#${version.seq})` : versionId ?? 'none';
 
-function StepTimeline({ deployment }: { deployment: DeploymentState }) {
-  const { step, request } = deployment;
+/**
+ * Whether the rollout's next step is coming: rolling out, not paused, held or frozen, and the live
+ * percentage still the step's (an override takes the rollout out of its schedule).
+ */
+export function stepDue(deployment: DeploymentState): boolean {
+  const { step } = deployment;
+  return (
+    deployment.phase === 'rolling_out' &&
+    !!step?.nextAt &&
+    !step.paused &&
+    step.percent === deployment.livePercent &&
+    !deployment.waitingForWindow &&
+    !deployment.frozen
+  );
+}
+
+function StepTimeline({ deployment, schedule }: { deployment: DeploymentState; schedule?: ReadonlyArray<{ percent: number }> }) {
+  const { step } = deployment;
+  const due = stepDue(deployment);
+  const now = useNow(due);
   if (!step || step.count === 0) return null;
-  const schedule = request.options.schedule;
+  const overridden = deployment.livePercent !== step.percent;
   const steps = Array.from({ length: step.count }, (_, i) => {
     const number = i + 1;
     const percent = schedule?.[i]?.percent;
     let caption: string | undefined;
-    if (number === step.index) caption = 'current';
-    else if (number === step.index + 1 && step.nextAt && !step.paused) caption = `next ${formatFromNow(step.nextAt)}`;
+    if (number === step.index) caption = overridden ? 'last applied' : 'current';
+    else if (number === step.index + 1 && due) caption = `next ${formatFromNow(step.nextAt!, now)}`;
     return { number, label: percent !== undefined ? `${percent}%` : `Step ${number}`, caption };
   });
   return (
     <Box mt={2}>
       <Typography variant="body2" data-testid="step-summary">
-        Step {step.index}/{step.count} at {step.percent}%{step.paused && ' · paused'}
-        {!step.paused && step.nextAt && ` · next step at ${formatTime(step.nextAt)}`}
-        {!step.paused && step.eta && ` · ETA ${formatTime(step.eta)}`}
+        Step {step.index}/{step.count} at {step.percent}%
+        {overridden && ` · overridden: live at ${deployment.livePercent}%`}
+        {deployment.phase === 'rolling_out' && step.paused && ' · paused'}
+        {due && ` · next step ${formatFromNow(step.nextAt!, now)} (${formatTime(step.nextAt!)})`}
+        {due && step.eta && ` · ETA ${formatTime(step.eta)}`}
       </Typography>
       <Stepper activeStep={step.index - 1} alternativeLabel>
         {steps.map(({ number, label, caption }) => (
@@ -266,8 +287,19 @@ function HealthGateSummary({ deployment }: { deployment: DeploymentState }) {
   );
 }
 
-/** The live state of one deployment: phase, from → to, live percentage, steps, migration. */
-export function DeploymentProgress({ deployment, temporalUiUrl }: { deployment: DeploymentState; temporalUiUrl?: string }) {
+/**
+ * The live state of one deployment: phase, from → to, live percentage, steps, migration. `schedule`: the
+ * steps it runs with, when its request left them to the family's policy.
+ */
+export function DeploymentProgress({
+  deployment,
+  temporalUiUrl,
+  schedule = deployment.request.options.schedule,
+}: {
+  deployment: DeploymentState;
+  temporalUiUrl?: string;
+  schedule?: ReadonlyArray<{ percent: number }>;
+}) {
   const { phase, request, version, previous, livePercent, reason } = deployment;
   return (
     <Box>
@@ -305,7 +337,7 @@ export function DeploymentProgress({ deployment, temporalUiUrl }: { deployment: 
           <LinearProgress variant="determinate" value={livePercent} aria-label="live percentage" />
         </Box>
       )}
-      <StepTimeline deployment={deployment} />
+      <StepTimeline deployment={deployment} schedule={schedule} />
       <MigrationSummary deployment={deployment} temporalUiUrl={temporalUiUrl} />
       <HealthGateSummary deployment={deployment} />
     </Box>

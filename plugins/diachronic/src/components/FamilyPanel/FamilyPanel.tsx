@@ -23,14 +23,21 @@ interface RunningDeploymentProps {
   deployment: DeploymentState;
   onChanged: () => void;
   temporalUiUrl?: string;
+  policy?: FamilyView['policy'];
 }
 
-function RunningDeployment({ entityRef, deployment, onChanged, temporalUiUrl }: RunningDeploymentProps) {
+/** The steps a deployment runs with: its request's, else the family's policy's. */
+function scheduleOf(deployment: DeploymentState, policy?: FamilyView['policy']) {
+  const fromPolicy = policy?.settings.find(setting => setting.key === 'schedule')?.value;
+  return deployment.request.options.schedule ?? (Array.isArray(fromPolicy) ? (fromPolicy as Array<{ percent: number }>) : undefined);
+}
+
+function RunningDeployment({ entityRef, deployment, onChanged, temporalUiUrl, policy }: RunningDeploymentProps) {
   const permissions = useControlPermissions(entityRef);
   const onControl = useDeploymentControl(entityRef, deployment, onChanged);
   return (
     <>
-      <DeploymentProgress deployment={deployment} temporalUiUrl={temporalUiUrl} />
+      <DeploymentProgress deployment={deployment} temporalUiUrl={temporalUiUrl} schedule={scheduleOf(deployment, policy)} />
       <DeploymentActions deployment={deployment} permissions={permissions} onControl={onControl} />
       <Box mt={2}>
         <Typography variant="subtitle2">Events</Typography>
@@ -87,6 +94,7 @@ export function FamilyPanel({ entityRef, family, onChanged }: FamilyPanelProps) 
           deployment={family.deployment}
           onChanged={onChanged}
           temporalUiUrl={family.temporalUiUrl}
+          policy={family.policy}
         />
       ) : (
         <Box mb={2}>
