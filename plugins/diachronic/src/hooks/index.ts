@@ -6,3 +6,5 @@ export { useControlPermissions, useDeploymentControl } from './useDeploymentCont
 export type { ControlInput, ControlPermissions } from './useDeploymentControls';
 export { useDeploymentState } from './useDeploymentState';
 export { useDialogSubmit } from './useDialogSubmit';
+export { useNow } from './useNow';
+export { useOnOpen } from './useOnOpen';

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Dialog from '@material-ui/core/Dialog';
@@ -7,7 +7,7 @@ import DialogContent from '@material-ui/core/DialogContent';
 import DialogTitle from '@material-ui/core/DialogTitle';
 import TextField from '@material-ui/core/TextField';
 import Alert from '@material-ui/lab/Alert';
-import { useDialogSubmit } from '../../hooks';
+import { useDialogSubmit, useOnOpen } from '../../hooks';
 
 export interface AbortDialogProps {
   open: boolean;
@@ -21,12 +21,10 @@ export function AbortDialog({ open, versionId, onClose, onSubmit }: AbortDialogP
   const [reason, setReason] = useState('');
   const { busy, error, clearError, submit } = useDialogSubmit(onSubmit, onClose);
 
-  useEffect(() => {
-    if (open) {
-      setReason('');
-      clearError();
-    }
-  }, [open, clearError]);
+  useOnOpen(open, () => {
+    setReason('');
+    clearError();
+  });
 
   const missingReason = reason.trim() === '';
 
@@ -43,6 +41,7 @@ export function AbortDialog({ open, versionId, onClose, onSubmit }: AbortDialogP
             id="diachronic-abort-reason"
             label="Reason"
             required
+            autoFocus
             fullWidth
             multiline
             value={reason}

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Dialog from '@material-ui/core/Dialog';
@@ -13,7 +13,7 @@ import { CompoundEntityRef, stringifyEntityRef } from '@backstage/catalog-model'
 import { usePermission } from '@backstage/plugin-permission-react';
 import { diachronicFreezePermission, FamilyView } from '@diachronic/backstage-plugin-diachronic-common';
 import { diachronicApiRef } from '../../api';
-import { useDialogSubmit } from '../../hooks';
+import { useDialogSubmit, useOnOpen } from '../../hooks';
 import { formatTime } from '../../format';
 
 /** The freeze dialog: a reason is required, an end time is optional (local time, sent as ISO). */
@@ -31,13 +31,11 @@ function FreezeDialog({
   const [reason, setReason] = useState('');
   const [until, setUntil] = useState('');
   const { busy, error, clearError, submit } = useDialogSubmit(onSubmit, onClose);
-  useEffect(() => {
-    if (open) {
-      setReason('');
-      setUntil('');
-      clearError();
-    }
-  }, [open, clearError]);
+  useOnOpen(open, () => {
+    setReason('');
+    setUntil('');
+    clearError();
+  });
 
   return (
     <Dialog open={open} onClose={onClose} aria-labelledby="diachronic-freeze-title" fullWidth maxWidth="sm">
@@ -52,6 +50,7 @@ function FreezeDialog({
             id="diachronic-freeze-reason"
             label="Reason"
             required
+            autoFocus
             fullWidth
             value={reason}
             onChange={event => setReason(event.target.value)}

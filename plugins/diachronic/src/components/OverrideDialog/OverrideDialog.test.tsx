@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { renderInTestApp } from '@backstage/test-utils';
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
@@ -43,6 +44,31 @@ describe('OverrideDialog', () => {
     await userEvent.click(submit());
     expect(await screen.findByText('override refused: the deployment has ended')).toBeInTheDocument();
     expect(onClose).not.toHaveBeenCalled();
+  });
+
+  it('keeps the chosen percentage and the typed reason when the next step arrives, and starts afresh when opened again', async () => {
+    function Live() {
+      const [current, setCurrent] = useState(30);
+      const [open, setOpen] = useState(true);
+      return (
+        <>
+          <button onClick={() => setCurrent(40)}>next step</button>
+          <button onClick={() => setOpen(!open)}>toggle</button>
+          <OverrideDialog open={open} versionId="2222222" currentPercent={current} onClose={() => setOpen(false)} onSubmit={() => Promise.resolve()} />
+        </>
+      );
+    }
+    await renderInTestApp(<Live />);
+    expect(screen.getByLabelText(/Reason/)).toHaveFocus();
+    await userEvent.click(screen.getByRole('button', { name: '75%' }));
+    await userEvent.type(screen.getByLabelText(/Reason/), 'customer demo');
+    await userEvent.click(screen.getByRole('button', { name: 'next step', hidden: true }));
+    expect(screen.getByLabelText(/Reason/)).toHaveValue('customer demo');
+    expect(screen.getByTestId('override-consequence')).toHaveTextContent('(40% → 75%)');
+    await userEvent.click(screen.getByRole('button', { name: 'toggle', hidden: true }));
+    await userEvent.click(screen.getByRole('button', { name: 'toggle', hidden: true }));
+    await waitFor(() => expect(screen.getByLabelText(/Reason/)).toHaveValue(''));
+    expect(screen.getByText(/already at 40%/)).toBeInTheDocument();
   });
 
   it('describes each target', () => {

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import ButtonGroup from '@material-ui/core/ButtonGroup';
@@ -10,7 +10,7 @@ import Slider from '@material-ui/core/Slider';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
-import { useDialogSubmit } from '../../hooks';
+import { useDialogSubmit, useOnOpen } from '../../hooks';
 
 export const overridePresets = [0, 10, 25, 50, 75, 100];
 
@@ -40,13 +40,11 @@ export function OverrideDialog({ open, versionId, currentPercent, onClose, onSub
   const [reason, setReason] = useState('');
   const { busy, error, clearError, submit } = useDialogSubmit(onSubmit, onClose);
 
-  useEffect(() => {
-    if (open) {
-      setPercent(currentPercent);
-      setReason('');
-      clearError();
-    }
-  }, [open, currentPercent, clearError]);
+  useOnOpen(open, () => {
+    setPercent(currentPercent);
+    setReason('');
+    clearError();
+  });
 
   const unchanged = percent === currentPercent;
   const missingReason = reason.trim() === '';
@@ -87,6 +85,7 @@ export function OverrideDialog({ open, versionId, currentPercent, onClose, onSub
           id="diachronic-override-reason"
           label="Reason"
           required
+          autoFocus
           fullWidth
           multiline
           value={reason}
