@@ -7,4 +7,4 @@ export type { ControlInput, ControlPermissions } from './useDeploymentControls';
 export { useDeploymentState } from './useDeploymentState';
 export { useDialogSubmit } from './useDialogSubmit';
 export { useNow } from './useNow';
-export { useOnOpen } from './useOnOpen';
+export { useFocusWhenOpened, useOnOpen } from './useOnOpen';

@@ -13,3 +13,12 @@ export function useOnOpen(open: boolean, reset: () => void): void {
     wasOpen.current = open;
   }, [open]);
 }
+
+/**
+ * Focus for a dialog's first field once the dialog has opened (the dialog pattern of WAI-ARIA): pass
+ * `inputRef` to the field and `TransitionProps` to the `Dialog`.
+ */
+export function useFocusWhenOpened<T extends HTMLElement = HTMLInputElement>() {
+  const inputRef = useRef<T>(null);
+  return { inputRef, TransitionProps: { onEntered: () => inputRef.current?.focus() } };
+}

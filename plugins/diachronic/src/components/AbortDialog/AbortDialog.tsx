@@ -7,7 +7,7 @@ import DialogContent from '@material-ui/core/DialogContent';
 import DialogTitle from '@material-ui/core/DialogTitle';
 import TextField from '@material-ui/core/TextField';
 import Alert from '@material-ui/lab/Alert';
-import { useDialogSubmit, useOnOpen } from '../../hooks';
+import { useDialogSubmit, useFocusWhenOpened, useOnOpen } from '../../hooks';
 
 export interface AbortDialogProps {
   open: boolean;
@@ -21,6 +21,7 @@ export function AbortDialog({ open, versionId, onClose, onSubmit }: AbortDialogP
   const [reason, setReason] = useState('');
   const { busy, error, clearError, submit } = useDialogSubmit(onSubmit, onClose);
 
+  const focus = useFocusWhenOpened();
   useOnOpen(open, () => {
     setReason('');
     clearError();
@@ -29,7 +30,7 @@ export function AbortDialog({ open, versionId, onClose, onSubmit }: AbortDialogP
   const missingReason = reason.trim() === '';
 
   return (
-    <Dialog open={open} onClose={onClose} aria-labelledby="diachronic-abort-title" fullWidth maxWidth="sm">
+    <Dialog open={open} TransitionProps={focus.TransitionProps} onClose={onClose} aria-labelledby="diachronic-abort-title" fullWidth maxWidth="sm">
       <DialogTitle id="diachronic-abort-title">Abort the deployment of {versionId}?</DialogTitle>
       <DialogContent>
         <Alert severity="error" data-testid="abort-consequence">
@@ -40,8 +41,8 @@ export function AbortDialog({ open, versionId, onClose, onSubmit }: AbortDialogP
           <TextField
             id="diachronic-abort-reason"
             label="Reason"
+            inputRef={focus.inputRef}
             required
-            autoFocus
             fullWidth
             multiline
             value={reason}

@@ -13,7 +13,7 @@ import { CompoundEntityRef, stringifyEntityRef } from '@backstage/catalog-model'
 import { usePermission } from '@backstage/plugin-permission-react';
 import { diachronicFreezePermission, FamilyView } from '@diachronic/backstage-plugin-diachronic-common';
 import { diachronicApiRef } from '../../api';
-import { useDialogSubmit, useOnOpen } from '../../hooks';
+import { useDialogSubmit, useFocusWhenOpened, useOnOpen } from '../../hooks';
 import { formatTime } from '../../format';
 
 /** The freeze dialog: a reason is required, an end time is optional (local time, sent as ISO). */
@@ -31,6 +31,7 @@ function FreezeDialog({
   const [reason, setReason] = useState('');
   const [until, setUntil] = useState('');
   const { busy, error, clearError, submit } = useDialogSubmit(onSubmit, onClose);
+  const focus = useFocusWhenOpened();
   useOnOpen(open, () => {
     setReason('');
     setUntil('');
@@ -38,7 +39,7 @@ function FreezeDialog({
   });
 
   return (
-    <Dialog open={open} onClose={onClose} aria-labelledby="diachronic-freeze-title" fullWidth maxWidth="sm">
+    <Dialog open={open} TransitionProps={focus.TransitionProps} onClose={onClose} aria-labelledby="diachronic-freeze-title" fullWidth maxWidth="sm">
       <DialogTitle id="diachronic-freeze-title">Freeze {family}?</DialogTitle>
       <DialogContent>
         <Alert severity="info">
@@ -49,8 +50,8 @@ function FreezeDialog({
           <TextField
             id="diachronic-freeze-reason"
             label="Reason"
+            inputRef={focus.inputRef}
             required
-            autoFocus
             fullWidth
             value={reason}
             onChange={event => setReason(event.target.value)}

@@ -59,7 +59,7 @@ describe('OverrideDialog', () => {
       );
     }
     await renderInTestApp(<Live />);
-    expect(screen.getByLabelText(/Reason/)).toHaveFocus();
+    await waitFor(() => expect(screen.getByLabelText(/Reason/)).toHaveFocus());
     await userEvent.click(screen.getByRole('button', { name: '75%' }));
     await userEvent.type(screen.getByLabelText(/Reason/), 'customer demo');
     await userEvent.click(screen.getByRole('button', { name: 'next step', hidden: true }));

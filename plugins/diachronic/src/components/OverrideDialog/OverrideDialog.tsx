@@ -10,7 +10,7 @@ import Slider from '@material-ui/core/Slider';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
-import { useDialogSubmit, useOnOpen } from '../../hooks';
+import { useDialogSubmit, useFocusWhenOpened, useOnOpen } from '../../hooks';
 
 export const overridePresets = [0, 10, 25, 50, 75, 100];
 
@@ -40,6 +40,7 @@ export function OverrideDialog({ open, versionId, currentPercent, onClose, onSub
   const [reason, setReason] = useState('');
   const { busy, error, clearError, submit } = useDialogSubmit(onSubmit, onClose);
 
+  const focus = useFocusWhenOpened();
   useOnOpen(open, () => {
     setPercent(currentPercent);
     setReason('');
@@ -50,7 +51,7 @@ export function OverrideDialog({ open, versionId, currentPercent, onClose, onSub
   const missingReason = reason.trim() === '';
 
   return (
-    <Dialog open={open} onClose={onClose} aria-labelledby="diachronic-override-title" fullWidth maxWidth="sm">
+    <Dialog open={open} TransitionProps={focus.TransitionProps} onClose={onClose} aria-labelledby="diachronic-override-title" fullWidth maxWidth="sm">
       <DialogTitle id="diachronic-override-title">Override live percentage of {versionId}</DialogTitle>
       <DialogContent>
         <Typography id="diachronic-override-percent" gutterBottom>
@@ -84,8 +85,8 @@ export function OverrideDialog({ open, versionId, currentPercent, onClose, onSub
         <TextField
           id="diachronic-override-reason"
           label="Reason"
+            inputRef={focus.inputRef}
           required
-          autoFocus
           fullWidth
           multiline
           value={reason}
