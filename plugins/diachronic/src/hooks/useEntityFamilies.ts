@@ -17,10 +17,20 @@ export function isFamiliesLive(response: EntityFamiliesResponse): boolean {
   );
 }
 
+/** The earliest next step of the families' rollouts that is coming (ISO), if any. */
+export function nextStepDue(response: EntityFamiliesResponse): string | undefined {
+  return response.families
+    .map(family => family.deployment)
+    .filter(deployment => deployment?.phase === 'rolling_out' && !deployment.step?.paused)
+    .map(deployment => deployment!.step?.nextAt)
+    .filter((at): at is string => at !== undefined)
+    .sort()[0];
+}
+
 /**
  * The current entity's families, loaded again when the backend pushes a change of one of them (signals),
- * else with backoff while a deployment runs; every 15 s while none does, so a deployment started
- * elsewhere shows up without a reload.
+ * else at least every 5 s while a deployment runs; right when a rollout's next step is due; every 15 s
+ * while none runs, so a deployment started elsewhere shows up without a reload.
  */
 export function useEntityFamilies(options: Omit<PollingOptions<EntityFamiliesResponse>, 'shouldPoll'> = {}) {
   const { entity } = useEntity();
@@ -29,6 +39,8 @@ export function useEntityFamilies(options: Omit<PollingOptions<EntityFamiliesRes
   const signalChannels = familiesOf(entity).map(familySignalChannel);
   return usePolledAsync(() => api.getEntityFamilies({ kind, namespace, name }), [api, kind, namespace, name], {
     idleIntervalMs: 15000,
+    maxIntervalMs: 5000,
+    dueAt: nextStepDue,
     signalChannels,
     ...options,
     shouldPoll: isFamiliesLive,

@@ -55,6 +55,25 @@ describe('usePolledAsync', () => {
     expect(load).toHaveBeenCalledTimes(6);
   });
 
+  it('loads again right when the value says a change is due, whatever the polling interval', async () => {
+    jest.setSystemTime(new Date('2026-12-05T10:00:00.000Z'));
+    let answer: Value & { dueAt?: string } = { phase: 'rolling_out', n: 1, dueAt: '2026-12-05T10:00:07.000Z' };
+    const load = jest.fn(async () => answer);
+    renderHook(() =>
+      usePolledAsync(load, [], { shouldPoll: v => v.phase === 'rolling_out', minIntervalMs: 60_000, dueAt: v => v.dueAt }),
+    );
+    await flush();
+    expect(load).toHaveBeenCalledTimes(1);
+    await flush(7_400);
+    expect(load).toHaveBeenCalledTimes(1);
+    answer = { phase: 'rolling_out', n: 2 };
+    await flush(200);
+    expect(load).toHaveBeenCalledTimes(2);
+    // Nothing due any more: back to the polling interval.
+    await flush(30_000);
+    expect(load).toHaveBeenCalledTimes(2);
+  });
+
   it('keeps showing the last value when a refresh fails', async () => {
     const load = jest
       .fn<Promise<Value>, []>()

@@ -21,7 +21,14 @@ export interface PollingOptions<T> {
    */
   signalChannels?: readonly string[];
   pushedIntervalMs?: number;
+  /** When the value is next due to change (e.g. a rollout's next step, ISO): it is loaded again right then. */
+  dueAt?: (value: T) => string | undefined;
 }
+
+/** After the due time: the change is written by then. */
+const DUE_MARGIN_MS = 500;
+/** A due time further ahead than this is left to the other timers. */
+const DUE_HORIZON_MS = 24 * 3600_000;
 
 export interface PolledAsyncState<T> {
   /** The last value loaded successfully: kept while refreshing and after a failed refresh. */
@@ -49,6 +56,7 @@ export function usePolledAsync<T>(
     idleIntervalMs,
     signalChannels = [],
     pushedIntervalMs = 30000,
+    dueAt,
   }: PollingOptions<T>,
 ): PolledAsyncState<T> {
   const state = useAsyncRetry(load, deps);
@@ -92,6 +100,15 @@ export function usePolledAsync<T>(
     const timer = setTimeout(retry, live ? liveDelay : idleIntervalMs);
     return () => clearTimeout(timer);
   }, [polling, live, pushed, pushedIntervalMs, idleIntervalMs, retry, last, state.error]);
+
+  const due = last !== undefined ? dueAt?.(last.value) : undefined;
+  useEffect(() => {
+    if (!due || state.loading) return undefined;
+    const wait = new Date(due).getTime() - Date.now() + DUE_MARGIN_MS;
+    if (!(wait > 0 && wait < DUE_HORIZON_MS)) return undefined;
+    const timer = setTimeout(retry, wait);
+    return () => clearTimeout(timer);
+  }, [due, state.loading, retry]);
 
   return {
     value: last?.value,
