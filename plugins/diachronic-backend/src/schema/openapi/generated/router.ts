@@ -1022,6 +1022,9 @@ export const spec = {
                     type: 'object',
                   },
                 },
+                split: {
+                  $ref: '#/components/schemas/NewStartsSplit',
+                },
                 deployment: {
                   $ref: '#/components/schemas/DeploymentState',
                 },
@@ -1051,6 +1054,45 @@ export const spec = {
                 },
               },
             },
+          },
+        },
+      },
+      VersionShare: {
+        type: 'object',
+        required: ['versionId', 'percent'],
+        properties: {
+          versionId: {
+            type: 'string',
+          },
+          percent: {
+            type: 'number',
+            minimum: 0,
+            maximum: 100,
+          },
+        },
+      },
+      NewStartsSplit: {
+        type: 'object',
+        description:
+          'How new workflows split between the versions now, by the routing rule, newest version first.',
+        required: ['live', 'test', 'unrouted'],
+        properties: {
+          live: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/VersionShare',
+            },
+          },
+          test: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/VersionShare',
+            },
+          },
+          unrouted: {
+            type: 'number',
+            minimum: 0,
+            maximum: 100,
           },
         },
       },
