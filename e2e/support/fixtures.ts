@@ -52,11 +52,17 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   ],
   snap: async ({}, use) => {
     mkdirSync(screenshotDir, { recursive: true });
+    // Each at the browser's width (1440) and at 1024, where a laptop's half screen shows the page.
     await use(async (page, name) => {
-      await page.screenshot({
-        path: join(screenshotDir, `${name}.png`),
-        fullPage: true,
-      });
+      await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
+      const viewport = page.viewportSize();
+      if (!viewport) return;
+      await page.setViewportSize({ width: 1024, height: viewport.height });
+      try {
+        await page.screenshot({ path: join(screenshotDir, `${name}-1024.png`), fullPage: true });
+      } finally {
+        await page.setViewportSize(viewport);
+      }
     });
   },
 });
