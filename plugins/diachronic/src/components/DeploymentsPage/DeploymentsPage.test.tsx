@@ -59,12 +59,22 @@ describe('DeploymentsPage', () => {
       '/catalog/default/component/order-service/rollout',
     );
     expect(within(order).getByText('Rolling out')).toBeInTheDocument();
-    expect(within(order).getByText('40%')).toBeInTheDocument();
+    // The split of new workflows, as routing makes it: the old version keeps what the new one does not take.
+    expect(within(order).getByTestId('serving')).toHaveTextContent('1111111 60% · 2222222 40%');
+    expect(within(screen.getByRole('link', { name: 'billing' }).closest('tr')!).getByTestId('serving')).toHaveTextContent(/^2222222 100%$/);
     expect(within(order).getByText('2')).toBeInTheDocument();
     expect(within(order).getByText('payments')).toBeInTheDocument();
     expect(
       within(screen.getByRole('link', { name: 'shipping' }).closest('tr')!).getByText('never deployed'),
     ).toBeInTheDocument();
+  });
+
+  it('says that a family whose new version waits in dark still serves the old one, and where test traffic goes', async () => {
+    const dark = row('order', { latest: { ...row('order').latest!, phase: 'dark', livePercent: 0, status: 'running' } });
+    await render(fakeApi({ listDeployments: jest.fn(async () => list([dark])) }));
+    const order = (await screen.findByRole('link', { name: 'order' })).closest('tr')!;
+    expect(within(order).getByTestId('serving')).toHaveTextContent(/^1111111 100%$/);
+    expect(within(order).getByText('test workflows → 2222222')).toBeInTheDocument();
   });
 
   it('marks a family whose health gate failed, with the reason', async () => {
@@ -110,13 +120,13 @@ describe('DeploymentsPage', () => {
     );
   });
 
-  it('sorts by live percentage', async () => {
+  it('sorts by the new version\'s share of new workflows', async () => {
     await render(fakeApi({ listDeployments: jest.fn(async () => list(rows)) }));
     await screen.findByRole('link', { name: 'order' });
     const families = () =>
       screen.getAllByRole('link', { name: /^(order|billing|shipping)$/ }).map(link => link.textContent);
     expect(families()).toEqual(['billing', 'order', 'shipping']);
-    await userEvent.click(screen.getByText('Live %'));
+    await userEvent.click(screen.getByText('New workflows'));
     expect(families()).toEqual(['shipping', 'order', 'billing']);
   });
 
@@ -128,7 +138,7 @@ describe('DeploymentsPage', () => {
     listDeployments.mockImplementation(async () =>
       list([row('order', { latest: { ...rows[0].latest!, livePercent: 50 } }), ...rows.slice(1)]),
     );
-    expect(await screen.findByText('50%', {}, { timeout: 30_000 })).toBeInTheDocument();
+    expect(await screen.findByText('1111111 50% · 2222222 50%', {}, { timeout: 30_000 })).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'billing' })).toBe(billing);
   });
 

@@ -6,7 +6,14 @@ import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import { Link, Table, TableColumn } from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
-import type { FamilyDeploymentSummary, GateFailureMemo } from '@diachronic/backstage-plugin-diachronic-common';
+import {
+  describeShares,
+  newStartsSplit,
+  type DeploymentSummary,
+  type FamilyDeploymentSummary,
+  type GateFailureMemo,
+  type NewStartsSplit,
+} from '@diachronic/backstage-plugin-diachronic-common';
 import { phaseLabels } from '../../phases';
 import { PhaseChip } from '../PhaseChip';
 import { useStableRows } from '../tableRows';
@@ -37,6 +44,41 @@ function GateFailureChip({ failure }: { failure: GateFailureMemo }) {
 }
 
 const familyOf = (row: FamilyDeploymentSummary) => row.family;
+
+/**
+ * Where new workflows go, from the family's latest deployment alone (the list reads no flags): its version
+ * at its live percentage over the version it replaces, at 100% before it, by the routing rule.
+ */
+export function servingOf(latest: DeploymentSummary | undefined): NewStartsSplit | undefined {
+  if (!latest || latest.livePercent === undefined) return undefined;
+  const versions = [{ versionId: latest.versionId, seq: 1, enabled: true, livePercent: latest.livePercent, darkEnabled: latest.phase === 'dark' }];
+  if (latest.previousVersionId) versions.push({ versionId: latest.previousVersionId, seq: 0, enabled: true, livePercent: 100, darkEnabled: false });
+  return newStartsSplit(versions);
+}
+
+function ServingCell({ row }: { row: FamilyDeploymentSummary }) {
+  const split = servingOf(row.latest);
+  if (!split) return <>—</>;
+  const live = split.live.length > 0 ? describeShares(split.live) : 'no version';
+  const newest = split.live[0];
+  return (
+    <Box minWidth={140}>
+      <Typography variant="body2" style={{ whiteSpace: 'nowrap' }} data-testid="serving">
+        {live}
+      </Typography>
+      <LinearProgress
+        variant="determinate"
+        value={newest?.versionId === row.latest?.versionId ? newest.percent : 0}
+        aria-label={`new workflows of ${row.family}: ${live}`}
+      />
+      {row.latest?.phase === 'dark' && (
+        <Typography variant="caption" color="textSecondary" style={{ whiteSpace: 'nowrap' }}>
+          test workflows → {row.latest.versionId}
+        </Typography>
+      )}
+    </Box>
+  );
+}
 
 function deploymentsColumns(rolloutLink: (entityRef: string) => string): TableColumn<FamilyDeploymentSummary>[] {
   return [
@@ -94,23 +136,10 @@ function deploymentsColumns(rolloutLink: (entityRef: string) => string): TableCo
       ),
     },
     {
-      title: 'Live %',
+      title: 'New workflows',
       field: 'latest.livePercent',
-      type: 'numeric',
       customSort: (a, b) => (a.latest?.livePercent ?? -1) - (b.latest?.livePercent ?? -1),
-      render: row =>
-        row.latest?.livePercent === undefined ? (
-          '—'
-        ) : (
-          <Box minWidth={100}>
-            <Typography variant="body2">{row.latest.livePercent}%</Typography>
-            <LinearProgress
-              variant="determinate"
-              value={row.latest.livePercent}
-              aria-label={`live percentage of ${row.family}`}
-            />
-          </Box>
-        ),
+      render: row => <ServingCell row={row} />,
     },
     { title: 'Queue', field: 'queueLength', type: 'numeric' },
   ];
