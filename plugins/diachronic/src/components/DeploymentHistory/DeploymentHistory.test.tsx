@@ -31,6 +31,7 @@ describe('DeploymentHistory', () => {
     const row = screen.getByText('2222222').closest('tr')!;
     expect(within(row).getByText('Aborted')).toBeInTheDocument();
     expect(within(row).getByText('error rate')).toBeInTheDocument();
+    expect(within(row).getByTestId('took')).toHaveTextContent('took 5 min');
   });
 
   it('opens a row to the events of that deployment', async () => {

@@ -4,7 +4,7 @@ import Typography from '@material-ui/core/Typography';
 import { Table, TableColumn } from '@backstage/core-components';
 import type { CompoundEntityRef } from '@backstage/catalog-model';
 import type { DeploymentHistoryEntry } from '@diachronic/backstage-plugin-diachronic-common';
-import { formatTime } from '../../format';
+import { formatDuration, formatTime } from '../../format';
 import { PhaseChip } from '../PhaseChip';
 import { DeploymentEvents } from './DeploymentEvents';
 import { useStableRows } from '../tableRows';
@@ -28,8 +28,22 @@ const columns: TableColumn<DeploymentHistoryEntry>[] = [
     render: row => (row.livePercent === undefined ? '—' : `${row.livePercent}%`),
   },
   { title: 'Started', field: 'startedAt', render: row => formatTime(row.startedAt), defaultSort: 'desc' },
-  { title: 'Ended', field: 'endedAt', render: row => formatTime(row.endedAt) },
-  { title: 'Why it ended', field: 'reason', render: row => row.reason ?? '' },
+  {
+    title: 'Ended',
+    field: 'endedAt',
+    render: row =>
+      row.endedAt ? (
+        <>
+          {formatTime(row.endedAt)}
+          <Typography variant="caption" color="textSecondary" display="block" data-testid="took">
+            took {formatDuration(new Date(row.endedAt).getTime() - new Date(row.startedAt).getTime())}
+          </Typography>
+        </>
+      ) : (
+        ''
+      ),
+  },
+  { title: 'Why it ended', field: 'reason', cellStyle: { minWidth: 220 }, render: row => row.reason ?? '' },
 ];
 
 export interface DeploymentHistoryProps {
