@@ -81,6 +81,21 @@ export const diachronicApiPaths = {
   githubWebhook: () => diachronicRoutes.githubWebhook,
 };
 
+/** A task queue's page in Temporal's web UI (its pollers and backlog), from the namespace's page there. */
+export function temporalTaskQueueUrl(namespaceUiUrl: string, taskQueue: string): string {
+  return `${namespaceUiUrl}/task-queues/${encodeURIComponent(taskQueue)}`;
+}
+
+/** Temporal's web UI listing the workflows a visibility query finds, e.g. `TaskQueue = "order@1a2b3c4"`. */
+export function temporalWorkflowsUrl(namespaceUiUrl: string, query: string): string {
+  return `${namespaceUiUrl}/workflows?query=${encodeURIComponent(query)}`;
+}
+
+/** A commit on GitHub, from a catalog entity's `github.com/project-slug` (`owner/repo`). */
+export function githubCommitUrl(projectSlug: string, sha: string, baseUrl = 'https://github.com'): string {
+  return `${baseUrl.replace(/\/+$/, '')}/${projectSlug}/commit/${sha}`;
+}
+
 /** A workflow run's page in Temporal's web UI, from the namespace's page there (`FamilyView.temporalUiUrl`). */
 export function temporalWorkflowUrl(namespaceUiUrl: string, workflowId: string, runId: string): string {
   return `${namespaceUiUrl}/workflows/${encodeURIComponent(workflowId)}/${encodeURIComponent(runId)}/history`;

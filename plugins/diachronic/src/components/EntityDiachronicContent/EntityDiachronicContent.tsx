@@ -10,6 +10,7 @@ import { MissingAnnotationEmptyState, useEntity } from '@backstage/plugin-catalo
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
   DIACHRONIC_WORKFLOWS_ANNOTATION,
+  GITHUB_PROJECT_SLUG_ANNOTATION,
   diachronicDeploymentStartPermission,
   familiesOf,
   StartDeploymentRequest,
@@ -69,7 +70,12 @@ function EntityRollout() {
       </Grid>
       {value?.families.map(family => (
         <Grid item xs={12} key={family.family}>
-          <FamilyPanel entityRef={entityRef} family={family} onChanged={retry} />
+          <FamilyPanel
+            entityRef={entityRef}
+            family={family}
+            onChanged={retry}
+            githubSlug={entity.metadata.annotations?.[GITHUB_PROJECT_SLUG_ANNOTATION]}
+          />
         </Grid>
       ))}
       <Grid item xs={12}>

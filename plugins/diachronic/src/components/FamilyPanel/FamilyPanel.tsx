@@ -73,10 +73,12 @@ export interface FamilyPanelProps {
   family: FamilyView;
   /** Called after a control succeeded, so the view reloads. */
   onChanged: () => void;
+  /** The entity's `github.com/project-slug`: versions link their commits. */
+  githubSlug?: string;
 }
 
 /** Everything about one family: the running deployment and its controls, the queue, versions, history. */
-export function FamilyPanel({ entityRef, family, onChanged }: FamilyPanelProps) {
+export function FamilyPanel({ entityRef, family, onChanged, githubSlug }: FamilyPanelProps) {
   // From an older backend, the same rule computed here.
   const split = family.split ?? newStartsSplit(family.versions.map(version => ({ ...version, enabled: version.status !== 'archived' })));
   const serving = split.live.length > 0 ? describeShares(split.live) : undefined;
@@ -115,7 +117,7 @@ export function FamilyPanel({ entityRef, family, onChanged }: FamilyPanelProps) 
       )}
       <Grid container spacing={2}>
         <Grid item xs={12}>
-          <VersionsTable versions={family.versions} split={split} />
+          <VersionsTable versions={family.versions} split={split} links={{ temporalUiUrl: family.temporalUiUrl, githubSlug }} />
         </Grid>
         <Grid item xs={12}>
           <DeploymentHistory history={family.history} events={{ entityRef, family: family.family }} />

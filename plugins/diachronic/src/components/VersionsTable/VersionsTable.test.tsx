@@ -44,6 +44,22 @@ describe('VersionsTable', () => {
     expect(details).toHaveTextContent('Live strategy 30% of workflow ids · dark strategy (test workflows) on');
   });
 
+  it('links the task queue and its workflows in Temporal, and the commit on GitHub, where they are known', async () => {
+    const versions = familyView().versions.map(version => ({ ...version, sha: `${version.versionId}${'0'.repeat(33)}` }));
+    await renderInTestApp(<VersionsTable versions={versions} links={{ temporalUiUrl: 'http://temporal.test/namespaces/default', githubSlug: 'acme/orders' }} />);
+    await userEvent.click(within(rowOf('2222222')).getAllByRole('button')[0]);
+    const links = await screen.findByTestId('links-2222222');
+    expect(within(links).getByRole('link', { name: 'task queue in Temporal' })).toHaveAttribute('href', 'http://temporal.test/namespaces/default/task-queues/order%402222222');
+    expect(within(links).getByRole('link', { name: 'its workflows' })).toHaveAttribute(
+      'href',
+      `http://temporal.test/namespaces/default/workflows?query=${encodeURIComponent('TaskQueue = "order@2222222"')}`,
+    );
+    expect(within(links).getByRole('link', { name: /^commit 222222200000 on GitHub$/ })).toHaveAttribute(
+      'href',
+      `https://github.com/acme/orders/commit/2222222${'0'.repeat(33)}`,
+    );
+  });
+
   it('keeps an expanded row open when new data arrives', async () => {
     function Refreshing() {
       const [versions, setVersions] = useState(familyView().versions);

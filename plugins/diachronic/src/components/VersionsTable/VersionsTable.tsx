@@ -4,7 +4,16 @@ import Chip from '@material-ui/core/Chip';
 import LinearProgress from '@material-ui/core/LinearProgress';
 import Typography from '@material-ui/core/Typography';
 import { Table, TableColumn } from '@backstage/core-components';
-import type { DrainForecast, FamilyVersion, NewStartsSplit, VersionStatus } from '@diachronic/backstage-plugin-diachronic-common';
+import Link from '@material-ui/core/Link';
+import {
+  githubCommitUrl,
+  temporalTaskQueueUrl,
+  temporalWorkflowsUrl,
+  type DrainForecast,
+  type FamilyVersion,
+  type NewStartsSplit,
+  type VersionStatus,
+} from '@diachronic/backstage-plugin-diachronic-common';
 import { formatTime } from '../../format';
 import { useStableRows } from '../tableRows';
 
@@ -78,13 +87,42 @@ const columns: TableColumn<VersionRow>[] = [
   },
 ];
 
-/** The raw flag behind a row: what Unleash holds, for those who look at Unleash too. */
-function FlagDetails({ row }: { row: VersionRow }) {
+/** Where to look further: Temporal's web UI, the commit on GitHub (each when known). */
+export interface VersionLinks {
+  temporalUiUrl?: string;
+  /** The entity's `github.com/project-slug`. */
+  githubSlug?: string;
+}
+
+/** The raw flag behind a row: what Unleash holds, for those who look at Unleash too; and where to look further. */
+function FlagDetails({ row, links }: { row: VersionRow; links: VersionLinks }) {
+  const { temporalUiUrl, githubSlug } = links;
   return (
     <Box px={4} py={1} data-testid={`flag-${row.versionId}`}>
       <Typography variant="body2">
         Task queue <code>{row.taskQueue}</code> · flag <code>{row.flag}</code>
       </Typography>
+      {(temporalUiUrl || (githubSlug && row.sha)) && (
+        <Typography variant="body2" data-testid={`links-${row.versionId}`}>
+          {temporalUiUrl && (
+            <>
+              <Link href={temporalTaskQueueUrl(temporalUiUrl, row.taskQueue)} target="_blank" rel="noopener">
+                task queue in Temporal
+              </Link>
+              {' · '}
+              <Link href={temporalWorkflowsUrl(temporalUiUrl, `TaskQueue = "${row.taskQueue}"`)} target="_blank" rel="noopener">
+                its workflows
+              </Link>
+            </>
+          )}
+          {temporalUiUrl && githubSlug && row.sha && ' · '}
+          {githubSlug && row.sha && (
+            <Link href={githubCommitUrl(githubSlug, row.sha)} target="_blank" rel="noopener">
+              commit {row.sha.slice(0, 12)} on GitHub
+            </Link>
+          )}
+        </Typography>
+      )}
       <Typography variant="caption" color="textSecondary" display="block">
         Live strategy {row.livePercent}% of workflow ids · dark strategy (test workflows) {row.darkEnabled ? 'on' : 'off'}.
         Newer versions take their ids first, so a version's share of new workflows can be less than its flag's percentage.
@@ -93,7 +131,6 @@ function FlagDetails({ row }: { row: VersionRow }) {
   );
 }
 
-const detailPanel = [{ tooltip: 'Flag and task queue', render: ({ rowData }: { rowData: VersionRow }) => <FlagDetails row={rowData} /> }];
 
 const versionIdOf = (version: FamilyVersion) => version.versionId;
 
@@ -104,7 +141,18 @@ const noVersionYet = (
 );
 
 /** A family's versions, newest first, with each one's share of new workflows (`split`, from the backend). */
-export function VersionsTable({ versions, split }: { versions: FamilyVersion[]; split?: NewStartsSplit }) {
+export function VersionsTable({ versions, split, links = {} }: { versions: FamilyVersion[]; split?: NewStartsSplit; links?: VersionLinks }) {
+  const { temporalUiUrl, githubSlug } = links;
+  // The table uses the panel's render function as a component type: a new one each render would remount it.
+  const detailPanel = useMemo(
+    () => [
+      {
+        tooltip: 'Flag, task queue and links',
+        render: ({ rowData }: { rowData: VersionRow }) => <FlagDetails row={rowData} links={{ temporalUiUrl, githubSlug }} />,
+      },
+    ],
+    [temporalUiUrl, githubSlug],
+  );
   const rows = useMemo(() => {
     const shareIn = (shares: NewStartsSplit['live'], versionId: string) => shares.find(share => share.versionId === versionId)?.percent ?? 0;
     return versions.map((version): VersionRow => {
