@@ -90,6 +90,7 @@ export function FamilyPanel({ entityRef, family, onChanged, githubSlug }: Family
         </Alert>
       ))}
       <FamilyFreeze entityRef={entityRef} family={family} onChanged={onChanged} />
+      {family.versions.length > 0 && <SplitBar split={split} />}
       {family.deployment ? (
         <RunningDeployment
           entityRef={entityRef}
@@ -108,7 +109,6 @@ export function FamilyPanel({ entityRef, family, onChanged, githubSlug }: Family
           )}
         </Box>
       )}
-      {family.versions.length > 0 && <SplitBar split={split} />}
       <Queue queue={family.queue} />
       {family.policy && (
         <Box mt={2}>
