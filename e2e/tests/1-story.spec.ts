@@ -75,6 +75,9 @@ test.describe.serial('the order family', () => {
     await openRolloutTab(page, 'orders');
     await expect(page.getByText('Dark', { exact: true }).first()).toBeVisible();
     await expect(page.getByText(`Dark: only test traffic (isTest) reaches ${V2}`)).toBeVisible();
+    // The split as routing makes it: every new workflow on v1, every test workflow on v2.
+    await expect(page.getByRole('img', { name: `new workflows: ${V1} 100%` })).toBeVisible();
+    await expect(page.getByRole('img', { name: `test workflows: ${V2} 100%` })).toBeVisible();
     await snap(page, '02-dark');
 
     // Test traffic reaches v2 once the signaler has seen the dark strategy; everyone else stays on v1.
@@ -86,16 +89,23 @@ test.describe.serial('the order family', () => {
 
     await page.getByRole('button', { name: 'Promote' }).click();
     const seen = new Set<number>();
+    // At a step, the split of new workflows: v2 its step's percentage, v1 the rest (read beside the step's bar).
+    const splitsMatchingTheStep = new Set<string>();
     await expect
       .poll(
         async () => {
           const percent = await livePercentShown(page);
           if (percent !== undefined) seen.add(percent);
+          if (percent !== undefined && percent > 0 && percent < 100) {
+            const expected = `new workflows: ${V1} ${100 - percent}% · ${V2} ${percent}%`;
+            if (await page.getByRole('img', { name: expected }).isVisible()) splitsMatchingTheStep.add(expected);
+          }
           return [...seen].filter(p => p > 0 && p < 100).length;
         },
         { timeout: 90_000, intervals: [500] },
       )
       .toBeGreaterThanOrEqual(2);
+    expect(splitsMatchingTheStep.size).toBeGreaterThanOrEqual(1);
     await snap(page, '03-rolling-out');
 
     await expect(page.getByTestId('migration')).toContainText(/[1-9]\d* signaled/, { timeout: 120_000 });
@@ -215,10 +225,12 @@ test.describe.serial('the order family', () => {
     expect(migrated.length).toBeGreaterThan(0);
     expect(await kube.versions('order')).toEqual(expect.arrayContaining([V3, V4]));
 
-    await expect(page.getByRole('progressbar', { name: `live percentage of ${V4}` })).toHaveAttribute(
+    // v4 takes no new workflow any more: v3 takes them all, as the split and the Versions table say.
+    await expect(page.getByRole('progressbar', { name: `share of new workflows of ${V4}` })).toHaveAttribute(
       'aria-valuenow',
       '0',
     );
+    await expect(page.getByText(`new workflows: ${V3} 100%`)).toBeVisible();
 
     // The queued deployment runs next, from v3 (an aborted version is never the previous one). It waits
     // dark, so new starts go to the old version meanwhile.
