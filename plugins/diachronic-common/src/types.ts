@@ -95,6 +95,20 @@ export interface FamilyVersion extends Omit<VersionRef, 'family'> {
   aborted?: { who: string; why?: string; at: string };
   /** For every version but the newest that is not retired: when its queue will be empty. */
   drain?: DrainForecast;
+  /** Its worker as Temporal sees it (not for retired versions; absent when Temporal could not say). */
+  health?: VersionHealth;
+}
+
+/** A version's worker as Temporal sees it, from its task queue. */
+export interface VersionHealth {
+  /** Workers polling its task queue for workflow tasks. */
+  pollers: number;
+  /** The latest poll of any of them (ISO). */
+  lastPollAt?: string;
+  /** Workflow tasks waiting on the queue (Temporal's approximate count), when the server reports it. */
+  backlog?: number;
+  /** Workflows running on the queue. */
+  running: number;
 }
 
 /** A deployment in a family's history, with the reason of its end when it carries one. */

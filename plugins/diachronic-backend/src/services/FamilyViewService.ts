@@ -15,7 +15,7 @@ import { EntityAccess } from './entities';
 import { TemporalAccess } from './temporal';
 import { unavailable } from './temporalErrors';
 import { UnleashVersions, retiredVersion } from './UnleashVersions';
-import { countDrain, isValidFamily, listFamilyDeployments } from './visibility';
+import { countDrain, isValidFamily, listFamilyDeployments, versionHealth } from './visibility';
 import { describeStuck } from './stuckWorkflows';
 import { queryFamilyState, readDeployment } from './workflowQueries';
 
@@ -84,22 +84,32 @@ export class FamilyViewService {
   }
 
   /**
-   * Every version but the newest that is not retired gets a drain forecast: when its queue will be empty,
-   * from three counts (running; closed and started over the last DRAIN_WINDOW_MS).
+   * Every version that is not retired gets its worker's health (pollers, backlog, running workflows), and
+   * every one but the newest a drain forecast: when its queue will be empty, from three counts (running;
+   * closed and started over the last DRAIN_WINDOW_MS).
    */
-  private async withDrainForecasts(family: string, versions: FamilyVersion[], problems: string[]): Promise<FamilyVersion[]> {
+  private async withHealthAndDrain(family: string, versions: FamilyVersion[], problems: string[]): Promise<FamilyVersion[]> {
     const { client } = this.options.temporal;
     const now = Date.now();
     return Promise.all(
       versions.map(async (version, index) => {
-        if (index === 0 || version.status === 'archived') return version;
-        try {
-          const counts = await countDrain(client, family, version.versionId, new Date(now - DRAIN_WINDOW_MS));
-          return { ...version, drain: forecastDrain(counts, now) };
-        } catch (error) {
-          problems.push(`could not count the workflows on ${version.taskQueue}: ${errorMessage(error)}`);
-          return version;
-        }
+        if (version.status === 'archived') return version;
+        const [health, drain] = await Promise.all([
+          versionHealth(client, family, version.versionId).catch(error => {
+            problems.push(`could not describe the task queue ${version.taskQueue}: ${errorMessage(error)}`);
+            return undefined;
+          }),
+          index === 0
+            ? undefined
+            : countDrain(client, family, version.versionId, new Date(now - DRAIN_WINDOW_MS)).then(
+                counts => forecastDrain(counts, now),
+                error => {
+                  problems.push(`could not count the workflows on ${version.taskQueue}: ${errorMessage(error)}`);
+                  return undefined;
+                },
+              ),
+        ]);
+        return { ...version, ...(health && { health }), ...(drain && { drain }) };
       }),
     );
   }
@@ -157,7 +167,7 @@ export class FamilyViewService {
       .slice(0, HISTORY_LIMIT);
     for (const stuck of live.deployment?.stuck ?? []) problems.push(describeStuck(stuck));
     const named = [live.deployment, ...outcomes].flatMap(outcome => [outcome?.version, outcome?.previous]);
-    const versions = await this.withDrainForecasts(family, allVersions(served, named), problems);
+    const versions = await this.withHealthAndDrain(family, allVersions(served, named), problems);
     return {
       family,
       ...(problems.length > 0 && { problems }),

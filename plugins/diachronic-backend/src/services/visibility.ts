@@ -16,7 +16,7 @@ import {
   workflowTypes,
 } from '@diachronic/contract';
 import { deploymentMemo, familyMemo, searchAttributes } from '@diachronic/contract/temporal';
-import type { DeploymentSummary, WorkflowRunStatus } from '@diachronic/backstage-plugin-diachronic-common';
+import type { DeploymentSummary, VersionHealth, WorkflowRunStatus } from '@diachronic/backstage-plugin-diachronic-common';
 
 /** The server's largest page (Temporal's default `frontend.visibilityMaxPageSize`). */
 export const MAX_PAGE_SIZE = 1000;
@@ -217,4 +217,36 @@ export async function countDrain(client: Client, family: string, versionId: stri
     ),
   );
   return { running, left, arrived };
+}
+
+const TASK_QUEUE_TYPE_WORKFLOW = 1;
+
+/**
+ * A version's worker as Temporal sees it: the workers polling its task queue for workflow tasks (and the
+ * latest poll), the tasks waiting there, and the workflows running on it.
+ */
+export async function versionHealth(client: Client, family: string, versionId: string): Promise<VersionHealth> {
+  const taskQueue = versionTaskQueue(checked(family, FAMILY_PATTERN), checked(versionId, VERSION_ID_PATTERN));
+  const [description, running] = await Promise.all([
+    client.workflowService.describeTaskQueue({
+      namespace: client.options.namespace,
+      taskQueue: { name: taskQueue },
+      taskQueueType: TASK_QUEUE_TYPE_WORKFLOW,
+      reportStats: true,
+    }),
+    client.workflow.count(`TaskQueue = "${taskQueue}" AND ExecutionStatus = "Running"`).then(({ count }) => count),
+  ]);
+  const pollers = description.pollers ?? [];
+  const lastPoll = pollers
+    .map(poller => poller.lastAccessTime)
+    .filter(at => at?.seconds !== undefined && at.seconds !== null)
+    .map(at => Number(at!.seconds) * 1000 + Math.floor((at!.nanos ?? 0) / 1e6))
+    .sort((a, b) => b - a)[0];
+  const backlog = description.stats?.approximateBacklogCount;
+  return {
+    pollers: pollers.length,
+    ...(lastPoll !== undefined && { lastPollAt: new Date(lastPoll).toISOString() }),
+    ...(backlog !== undefined && backlog !== null && { backlog: Number(backlog) }),
+    running,
+  };
 }

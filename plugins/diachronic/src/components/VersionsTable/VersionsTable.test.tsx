@@ -60,6 +60,25 @@ describe('VersionsTable', () => {
     );
   });
 
+  it("says how many workers poll each version's queue, and raises an alarm for a version with work and no worker", async () => {
+    const [newest, old] = familyView().versions;
+    await renderInTestApp(
+      <VersionsTable
+        versions={[
+          { ...newest, health: { pollers: 0, backlog: 20, running: 20 } },
+          { ...old, health: { pollers: 2, backlog: 0, running: 3 } },
+          { ...old, versionId: '0000001', seq: -1, status: 'live', livePercent: 0, darkEnabled: false, health: { pollers: 0, running: 0 } },
+        ]}
+      />,
+    );
+    expect(within(rowOf('2222222')).getByTestId('no-worker-2222222')).toHaveTextContent('no worker');
+    expect(within(rowOf('2222222')).getByText('20 running')).toBeInTheDocument();
+    expect(within(rowOf('1111111')).getByText('2 polling · backlog 0')).toBeInTheDocument();
+    // Nothing routes to it and nothing runs there: no worker is no alarm.
+    expect(within(rowOf('0000001')).queryByTestId('no-worker-0000001')).toBeNull();
+    expect(within(rowOf('0000001')).getByText('0 polling')).toBeInTheDocument();
+  });
+
   it('keeps an expanded row open when new data arrives', async () => {
     function Refreshing() {
       const [versions, setVersions] = useState(familyView().versions);

@@ -5,6 +5,7 @@ import LinearProgress from '@material-ui/core/LinearProgress';
 import Typography from '@material-ui/core/Typography';
 import { Table, TableColumn } from '@backstage/core-components';
 import Link from '@material-ui/core/Link';
+import Tooltip from '@material-ui/core/Tooltip';
 import {
   githubCommitUrl,
   temporalTaskQueueUrl,
@@ -39,6 +40,30 @@ function DrainCell({ drain }: { drain: DrainForecast }) {
   );
 }
 
+/** Whether the version needs a worker now: routing sends it workflows, or workflows run on it. */
+function needsWorker(row: VersionRow): boolean {
+  return row.newStarts > 0 || (row.testStarts ?? row.newStarts) > 0 || (row.health?.running ?? 0) > 0;
+}
+
+/** The version's worker as Temporal sees it; an alarm when none polls a queue that has work. */
+function WorkerCell({ row }: { row: VersionRow }) {
+  const { health } = row;
+  if (!health) return <>—</>;
+  const backlog = health.backlog !== undefined ? ` · backlog ${health.backlog}` : '';
+  if (health.pollers === 0 && needsWorker(row)) {
+    return (
+      <Tooltip title={`No worker polls ${row.taskQueue}: its workflows do not move${backlog}`}>
+        <Chip size="small" color="secondary" label="no worker" data-testid={`no-worker-${row.versionId}`} />
+      </Tooltip>
+    );
+  }
+  return (
+    <Typography variant="body2" style={{ whiteSpace: 'nowrap' }}>
+      {health.pollers} polling{backlog}
+    </Typography>
+  );
+}
+
 /** A version's row: its flag, and its share of new workflows as routing computes it. */
 interface VersionRow extends FamilyVersion {
   newStarts: number;
@@ -67,8 +92,16 @@ const columns: TableColumn<VersionRow>[] = [
   },
   {
     title: 'Running',
-    field: 'drain.running',
-    render: row => (row.drain ? <DrainCell drain={row.drain} /> : '—'),
+    field: 'health.running',
+    render: row => {
+      if (row.drain) return <DrainCell drain={row.drain} />;
+      return row.health ? <Typography variant="body2">{row.health.running} running</Typography> : '—';
+    },
+  },
+  {
+    title: 'Worker',
+    field: 'health.pollers',
+    render: row => <WorkerCell row={row} />,
   },
   {
     title: 'Status',
