@@ -85,11 +85,6 @@ export class GithubStatusReporter {
     );
   }
 
-  /** Resolves when every status asked for so far was posted or given up on. */
-  async settled(): Promise<void> {
-    while (this.queues.size > 0) await Promise.all(this.queues.values());
-  }
-
   private async retire(family: string, versionId: string, replacing: DeploymentState): Promise<void> {
     const replaced = await queryDeploymentState(this.options.temporal, family, versionId).catch(() => undefined);
     const target = replaced && githubDeploymentOf(replaced.request);
