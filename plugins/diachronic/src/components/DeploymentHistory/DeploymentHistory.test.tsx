@@ -95,7 +95,7 @@ describe('DeploymentHistory', () => {
     await userEvent.click(screen.getByText('2222222'));
     const timeline = await screen.findByRole('list');
     await userEvent.click(screen.getByRole('button', { name: 'poll' }));
-    expect(await screen.findByText('20%')).toBeInTheDocument();
+    expect(await screen.findByText('live 20%')).toBeInTheDocument();
     expect(screen.getByRole('list')).toBe(timeline);
   });
 

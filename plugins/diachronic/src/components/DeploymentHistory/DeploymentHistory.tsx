@@ -10,22 +10,34 @@ import { DeploymentEvents } from './DeploymentEvents';
 import { useStableRows } from '../tableRows';
 
 const columns: TableColumn<DeploymentHistoryEntry>[] = [
-  { title: 'Version', field: 'versionId', render: row => <code>{row.versionId}</code> },
+  // Few columns, so that the reason fits at 1024 px: where it came from under the version, how far it got under its phase.
   {
-    title: 'From',
-    field: 'previousVersionId',
-    render: row => (row.previousVersionId ? <code>{row.previousVersionId}</code> : '—'),
+    title: 'Version',
+    field: 'versionId',
+    render: row => (
+      <>
+        <code>{row.versionId}</code>
+        {row.previousVersionId && (
+          <Typography variant="caption" color="textSecondary" display="block">
+            from <code>{row.previousVersionId}</code>
+          </Typography>
+        )}
+      </>
+    ),
   },
   {
     title: 'Phase',
     field: 'phase',
-    render: row => (row.phase ? <PhaseChip phase={row.phase} /> : row.status),
-  },
-  {
-    title: 'Live %',
-    field: 'livePercent',
-    type: 'numeric',
-    render: row => (row.livePercent === undefined ? '—' : `${row.livePercent}%`),
+    render: row => (
+      <>
+        {row.phase ? <PhaseChip phase={row.phase} /> : row.status}
+        {row.livePercent !== undefined && (
+          <Typography variant="caption" color="textSecondary" display="block">
+            live {row.livePercent}%
+          </Typography>
+        )}
+      </>
+    ),
   },
   {
     title: 'Started',

@@ -31,11 +31,16 @@ function DrainCell({ drain }: { drain: DrainForecast }) {
   return (
     <Box data-testid="drain">
       <Typography variant="body2">{drain.running} running</Typography>
-      <Typography variant="caption" color="textSecondary" display="block">
-        {drain.emptyAt
-          ? `empty by ${formatTime(drain.emptyAt)} · ${drain.leavingPerMinute}/min leaving`
-          : `forecast unknown: ${drain.unknown}`}
-      </Typography>
+      {drain.emptyAt ? (
+        <Typography variant="caption" color="textSecondary" display="block">
+          empty by {formatTime(drain.emptyAt)} · {drain.leavingPerMinute}/min leaving
+        </Typography>
+      ) : (
+        // Why in full on hover: the reason is long, the column narrow.
+        <Typography variant="caption" color="textSecondary" display="block" title={drain.unknown} aria-label={`forecast unknown: ${drain.unknown}`}>
+          forecast unknown
+        </Typography>
+      )}
     </Box>
   );
 }
@@ -73,7 +78,25 @@ interface VersionRow extends FamilyVersion {
 
 const columns: TableColumn<VersionRow>[] = [
   { title: 'Seq', field: 'seq', type: 'numeric', width: '6%' },
-  { title: 'Version', field: 'versionId', render: row => <code>{row.versionId}</code> },
+  {
+    title: 'Version',
+    field: 'versionId',
+    // The status beside the version, so that the table fits at 1024 px.
+    render: row => (
+      <Box>
+        <Box display="flex" alignItems="center" style={{ gap: 6 }}>
+          <code>{row.versionId}</code>
+          <Chip size="small" label={statusLabel[row.status]} />
+        </Box>
+        {row.aborted && (
+          <Typography variant="caption" display="block">
+            aborted by {row.aborted.who} {formatTime(row.aborted.at)}
+            {row.aborted.why && `: ${row.aborted.why}`}
+          </Typography>
+        )}
+      </Box>
+    ),
+  },
   {
     title: 'New workflows',
     field: 'newStarts',
@@ -102,21 +125,6 @@ const columns: TableColumn<VersionRow>[] = [
     title: 'Worker',
     field: 'health.pollers',
     render: row => <WorkerCell row={row} />,
-  },
-  {
-    title: 'Status',
-    field: 'status',
-    render: row => (
-      <Box>
-        <Chip size="small" label={statusLabel[row.status]} />
-        {row.aborted && (
-          <Typography variant="caption" display="block">
-            aborted by {row.aborted.who} {formatTime(row.aborted.at)}
-            {row.aborted.why && `: ${row.aborted.why}`}
-          </Typography>
-        )}
-      </Box>
-    ),
   },
 ];
 
