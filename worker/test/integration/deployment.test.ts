@@ -163,7 +163,9 @@ describe('deployments against real Temporal, Unleash and kube-apiserver', () => 
       detail: expect.stringMatching(/from 10% to 70%/),
     });
     expect(await h.version(family, v2)).toMatchObject({ livePercent: 70 });
-    // The migration goes on at 70%; a pause holds its sweeps until a resume.
+    // The migration goes on at 70%; a pause holds its sweeps until a resume. The deployment's state has the
+    // migration's part (where `held` shows) from its first report on: the pause comes after it.
+    await waitFor('the migration to report', async () => (await h.state(family, v2)).migration !== undefined);
     const paused = await handle.executeUpdate(pauseUpdate, { args: [{ who: 'user:default/ops', why: 'watching' }] });
     expect(paused.migration?.held).toBe(true);
     expect(paused.events.at(-1)).toMatchObject({
