@@ -85,7 +85,7 @@ const columns: TableColumn<VersionRow>[] = [
     render: row => (
       <Box>
         <Box display="flex" alignItems="center" style={{ gap: 6 }}>
-          <code>{row.versionId}</code>
+          <code style={{ whiteSpace: 'nowrap' }}>{row.versionId}</code>
           <Chip size="small" label={statusLabel[row.status]} />
         </Box>
         {row.aborted && (
