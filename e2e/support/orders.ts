@@ -1,5 +1,5 @@
 /** Orders of the example family, started through the signaler's HTTP API and inspected in Temporal. */
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { familyGroupId } from './contract';
 import { normalizedStrategyValue } from 'unleash-client/lib/strategy/util.js';
 import { SIGNALER_URL } from './urls';
@@ -98,9 +98,17 @@ export class Orders {
     ).length;
   }
 
-  /** The status of Diachronic's deployment workflow for a version: RUNNING, COMPLETED, … */
+  /**
+   * The status of Diachronic's deployment workflow for a version: RUNNING, COMPLETED, …, or NOT_STARTED while
+   * its family workflow has not started it yet (the webhook answers before the deployment's workflow exists).
+   */
   async deploymentStatus(family: string, versionId: string): Promise<string> {
-    return (await this.client.workflow.getHandle(`diachronic/${family}/${versionId}`).describe()).status.name;
+    try {
+      return (await this.client.workflow.getHandle(`diachronic/${family}/${versionId}`).describe()).status.name;
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return 'NOT_STARTED';
+      throw error;
+    }
   }
 
   async runningIds(taskQueue: string): Promise<string[]> {
