@@ -2,6 +2,7 @@
  * What the Diachronic REST API answers. Deployment and family state come from the contract unchanged; the
  * types here only add what the backend joins to them (catalog ownership, visibility rows, version flags).
  */
+import { newStartsSplit } from '@diachronic/contract';
 import type {
   DeploymentPhase,
   DeploymentState,
@@ -183,3 +184,8 @@ export type WebhookResponse =
   | WebhookIgnored
   | { outcome: 'pong' };
 
+
+/** How new workflows split between a family's versions, by the routing rule: retired versions route nothing. */
+export function splitOfVersions(versions: readonly FamilyVersion[]): NewStartsSplit {
+  return newStartsSplit(versions.map(version => ({ ...version, enabled: version.status !== 'archived' })));
+}

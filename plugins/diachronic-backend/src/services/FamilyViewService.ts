@@ -1,6 +1,6 @@
 /** The entity Rollout tab's data: for each family an entity owns, its versions, running deployment, queue and history. */
 import { BackstageCredentials, LoggerService } from '@backstage/backend-plugin-api';
-import { CancelledRequest, DRAIN_WINDOW_MS, VersionRef, forecastDrain, newStartsSplit, workflowIds } from '@diachronic/contract';
+import { CancelledRequest, DRAIN_WINDOW_MS, VersionRef, forecastDrain, workflowIds } from '@diachronic/contract';
 import {
   DeploymentHistoryEntry,
   EntityFamiliesResponse,
@@ -8,6 +8,7 @@ import {
   FamilyVersion,
   FamilyView,
   diachronicDeploymentReadPermission,
+  splitOfVersions,
 } from '@diachronic/backstage-plugin-diachronic-common';
 import { DeploymentPolicies } from './deploymentPolicy';
 import { EndedDeployments } from './EndedDeployments';
@@ -94,20 +95,20 @@ export class FamilyViewService {
     return Promise.all(
       versions.map(async (version, index) => {
         if (version.status === 'archived') return version;
+        // An old version's drain counts its running workflows: its health uses that count, not a second one.
+        const counts = index === 0 ? undefined : countDrain(client, family, version.versionId, new Date(now - DRAIN_WINDOW_MS));
         const [health, drain] = await Promise.all([
-          versionHealth(client, family, version.versionId).catch(error => {
+          versionHealth(client, family, version.versionId, counts?.then(({ running }) => running)).catch(error => {
             problems.push(`could not describe the task queue ${version.taskQueue}: ${errorMessage(error)}`);
             return undefined;
           }),
-          index === 0
-            ? undefined
-            : countDrain(client, family, version.versionId, new Date(now - DRAIN_WINDOW_MS)).then(
-                counts => forecastDrain(counts, now),
-                error => {
-                  problems.push(`could not count the workflows on ${version.taskQueue}: ${errorMessage(error)}`);
-                  return undefined;
-                },
-              ),
+          counts?.then(
+            found => forecastDrain(found, now),
+            error => {
+              problems.push(`could not count the workflows on ${version.taskQueue}: ${errorMessage(error)}`);
+              return undefined;
+            },
+          ),
         ]);
         return { ...version, ...(health && { health }), ...(drain && { drain }) };
       }),
@@ -174,7 +175,7 @@ export class FamilyViewService {
       policy: this.options.policies.describe(family, live.deployment?.request.options),
       ...(live.freeze && { freeze: live.freeze }),
       versions,
-      split: newStartsSplit(versions.map(version => ({ ...version, enabled: version.status !== 'archived' }))),
+      split: splitOfVersions(versions),
       ...(live.deployment && { deployment: live.deployment }),
       queue: live.queue,
       cancelled: live.cancelled,

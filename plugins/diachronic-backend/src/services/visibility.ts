@@ -223,9 +223,15 @@ const TASK_QUEUE_TYPE_WORKFLOW = 1;
 
 /**
  * A version's worker as Temporal sees it: the workers polling its task queue for workflow tasks (and the
- * latest poll), the tasks waiting there, and the workflows running on it.
+ * latest poll), the tasks waiting there, and the workflows running on it (`running`, when the caller counted
+ * them already: an old version's drain counts them).
  */
-export async function versionHealth(client: Client, family: string, versionId: string): Promise<VersionHealth> {
+export async function versionHealth(
+  client: Client,
+  family: string,
+  versionId: string,
+  counted?: Promise<number>,
+): Promise<VersionHealth> {
   const taskQueue = versionTaskQueue(checked(family, FAMILY_PATTERN), checked(versionId, VERSION_ID_PATTERN));
   const [description, running] = await Promise.all([
     client.workflowService.describeTaskQueue({
@@ -234,7 +240,7 @@ export async function versionHealth(client: Client, family: string, versionId: s
       taskQueueType: TASK_QUEUE_TYPE_WORKFLOW,
       reportStats: true,
     }),
-    client.workflow.count(`TaskQueue = "${taskQueue}" AND ExecutionStatus = "Running"`).then(({ count }) => count),
+    counted ?? client.workflow.count(`TaskQueue = "${taskQueue}" AND ExecutionStatus = "Running"`).then(({ count }) => count),
   ]);
   const pollers = description.pollers ?? [];
   const lastPoll = pollers

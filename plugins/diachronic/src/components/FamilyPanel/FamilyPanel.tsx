@@ -7,7 +7,7 @@ import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import { InfoCard } from '@backstage/core-components';
 import type { CompoundEntityRef } from '@backstage/catalog-model';
-import { describeShares, newStartsSplit, type DeploymentState, type FamilyView } from '@diachronic/backstage-plugin-diachronic-common';
+import { describeShares, splitOfVersions, type DeploymentState, type FamilyView } from '@diachronic/backstage-plugin-diachronic-common';
 import { formatTime } from '../../format';
 import { useControlPermissions, useDeploymentControl } from '../../hooks';
 import { DeploymentActions } from '../DeploymentActions';
@@ -80,7 +80,7 @@ export interface FamilyPanelProps {
 /** Everything about one family: the running deployment and its controls, the queue, versions, history. */
 export function FamilyPanel({ entityRef, family, onChanged, githubSlug }: FamilyPanelProps) {
   // From an older backend, the same rule computed here.
-  const split = family.split ?? newStartsSplit(family.versions.map(version => ({ ...version, enabled: version.status !== 'archived' })));
+  const split = family.split ?? splitOfVersions(family.versions);
   const serving = split.live.length > 0 ? describeShares(split.live) : undefined;
   return (
     <InfoCard title={`Family ${family.family}`} subheader={serving ? `new workflows: ${serving}` : 'no live version'}>

@@ -3,7 +3,7 @@ import { screen, within } from '@testing-library/react';
 import { familyView } from '../../__testUtils__/fixtures';
 import { useState } from 'react';
 import userEvent from '@testing-library/user-event';
-import { newStartsSplit } from '@diachronic/backstage-plugin-diachronic-common';
+import { splitOfVersions } from '@diachronic/backstage-plugin-diachronic-common';
 import { VersionsTable } from './VersionsTable';
 
 const rowOf = (versionId: string) => screen.getByText(versionId, { selector: 'code' }).closest('tr')!;
@@ -21,7 +21,7 @@ describe('VersionsTable', () => {
       darkEnabled: false,
       aborted: { who: 'user:default/ada', why: 'error rate', at: '2026-11-26T09:00:00.000Z' },
     });
-    const split = newStartsSplit(versions.map(version => ({ ...version, enabled: version.status !== 'archived' })));
+    const split = splitOfVersions(versions);
     await renderInTestApp(<VersionsTable versions={versions} split={split} />);
     // 2222222's flag is at 30% and takes 30%; 1111111's flag is at 100% and takes the other 70%.
     const newest = rowOf('2222222');
