@@ -14,5 +14,6 @@ export * from './requests';
 export * from './schedule';
 export * from './split';
 export * from './state';
+export * from './timeline';
 export * from './windows';
 export * from './workflows';

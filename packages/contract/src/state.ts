@@ -24,6 +24,15 @@ export interface DeploymentEvent {
   detail?: string;
 }
 
+/** The deployment at one moment: its live percentage, and while it migrates, what still runs on the old queue. */
+export interface TimelinePoint {
+  /** ISO timestamp (workflow time). */
+  at: string;
+  livePercent: number;
+  /** Workflows running on the old task queue at the migration's last sweep. */
+  oldRunning?: number;
+}
+
 export interface StepState {
   /** 1-based index of the step last applied; 0 before the first. */
   index: number;
@@ -41,6 +50,12 @@ export interface MigrationState {
   signaled: number;
   /** Workflows still running on the old task queue at the last sweep. */
   remaining: number;
+  /**
+   * Told workflows that have left the old queue for the new one (continued as new there), at the last sweep;
+   * absent where workflows cannot acknowledge (the namespace lacks DiachronicMigrationRequested) and from
+   * migrations older than this field.
+   */
+  moved?: number;
   lastSweepAt?: string;
   /**
    * checking: the upgrade dry run, before any signal; sweeping: signaling as routing (and the waves) allow;
@@ -114,6 +129,11 @@ export interface DeploymentState {
   startedAt: string;
   endedAt?: string;
   events: DeploymentEvent[];
+  /**
+   * The live percentage and the old queue's running count over time, a point per change, at most
+   * TIMELINE_POINTS (thinned evenly when full); absent from deployments older than this field.
+   */
+  timeline?: TimelinePoint[];
   /** The health gate's policy and its evaluations, when the deployment is guarded. */
   gate?: GateState;
   /** Outside its deploy windows: the rollout and migration hold where they are until it opens. */

@@ -77,6 +77,11 @@ export interface SweepResult {
   acknowledges: boolean;
   /** Workflows running on the old queue when the sweep ended, told or not. */
   running: number;
+  /**
+   * Told runs that have left the old queue by continuing as new (how a migratable workflow moves): counted
+   * where runs acknowledge, absent where they do not.
+   */
+  moved?: number;
   /** The new version's live percentage in Unleash when the sweep began. */
   newLivePercent: number;
   /** Calls to Temporal's visibility this sweep made: pages listed and counts. */
@@ -96,6 +101,7 @@ type ExecutionInfo = NonNullable<
 >[number];
 
 const RUNNING = 'ExecutionStatus = "Running"';
+const CONTINUED_AS_NEW = 'ExecutionStatus = "ContinuedAsNew"';
 const onQueue = (taskQueue: string) => `TaskQueue = ${JSON.stringify(taskQueue)}`;
 const requestedKey = searchAttributes.migrationRequested.name;
 
@@ -242,8 +248,20 @@ export function createSweepActivities({
 
     const running = await count(`${onQueue(oldVersion.taskQueue)} AND ${RUNNING}`);
     visibilityCalls += 1;
+    const moved = acknowledge ? await count(`${onQueue(oldVersion.taskQueue)} AND ${requestedKey} = ${requested} AND ${CONTINUED_AS_NEW}`) : undefined;
+    if (acknowledge) visibilityCalls += 1;
     context.heartbeat({ sent });
-    return { told: acknowledged + toldNow, toldNow, sent, routable, acknowledges: acknowledge, running, newLivePercent, visibilityCalls };
+    return {
+      told: acknowledged + toldNow,
+      toldNow,
+      sent,
+      routable,
+      acknowledges: acknowledge,
+      running,
+      ...(moved !== undefined && { moved }),
+      newLivePercent,
+      visibilityCalls,
+    };
   }
 
   /**

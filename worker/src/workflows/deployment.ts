@@ -36,6 +36,7 @@ import {
   resolveHealthGate,
   resolveMigrationWaves,
   resolveUpgradeDryRun,
+  withTimelinePoint,
   workflowIds,
 } from '@diachronic/contract';
 import {
@@ -164,11 +165,22 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
     const event: DeploymentEvent = { at: now(), who: actor.who, action, why: actor.why, detail };
     state.events.push(event);
   };
-  const publish = () =>
+  /** A point on the timeline when the live percentage or the old queue's count changed. */
+  const markTimeline = () => {
+    const oldRunning = state.migration?.remaining;
+    state.timeline = withTimelinePoint(state.timeline ?? [], {
+      at: now(),
+      livePercent: state.livePercent,
+      ...(oldRunning !== undefined && { oldRunning }),
+    });
+  };
+  const publish = () => {
     upsertSearchAttributes([
       { key: searchAttributes.phase, value: state.phase },
       { key: searchAttributes.livePercent, value: state.livePercent },
     ]);
+    markTimeline();
+  };
   const enter = (phase: DeploymentPhase, reason?: string) => {
     state.phase = phase;
     if (reason !== undefined) state.reason = reason;
@@ -459,6 +471,7 @@ export async function diachronicDeployment(request: DeploymentRequest): Promise<
   setHandler(migrationProgressSignal, async progress => {
     const before = state.migration;
     state.migration = control.migrationHeld ? { ...progress, held: true } : progress;
+    markTimeline();
     if (progress.stage === 'retiring' && state.phase === 'migrating') enter('cleaning_up');
     if (progress.dryRun && progress.dryRun.outcome !== 'waiting' && before?.dryRun?.at !== progress.dryRun.at) {
       await dryRunChecked(progress.dryRun);

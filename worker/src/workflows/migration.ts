@@ -114,7 +114,7 @@ async function migration(input: MigrationInput): Promise<MigrationResult> {
   const wave: WaveProgress = input.waveProgress ?? { index: 0, stage: 'gate' };
   const stragglerAfterMs = input.stragglerAfterMs ?? DEFAULT_STRAGGLER_AFTER_MS;
   let stragglers: StragglerReport | undefined;
-  let lastSweep: { running: number; at: string; newLivePercent: number } | undefined;
+  let lastSweep: { running: number; at: string; newLivePercent: number; moved?: number } | undefined;
   /** Why the last attempt to retire the old version was refused (a schedule still starts there, say). */
   let retireRefused: string | undefined;
   const wake = { sweepNow: false, held: false };
@@ -144,6 +144,7 @@ async function migration(input: MigrationInput): Promise<MigrationResult> {
     return parent.signal(migrationProgressSignal, {
       signaled: signaledTotal,
       remaining: lastSweep?.running ?? dryRunReport?.running ?? 0,
+      ...(lastSweep?.moved !== undefined && { moved: lastSweep.moved }),
       ...(lastSweep && { lastSweepAt: lastSweep.at }),
       stage,
       ...(stragglers && { stragglers }),
@@ -284,7 +285,12 @@ async function migration(input: MigrationInput): Promise<MigrationResult> {
     const dryRunWaits = dryRunReport?.outcome === 'waiting';
     const waveLimit = waves && !dryRunWaits ? await waveCap(waves, lastSweep?.newLivePercent ?? 0) : undefined;
     const sweep = await sweepOnce(dryRunWaits ? 0 : waveLimit);
-    lastSweep = { running: sweep.running, at: new Date().toISOString(), newLivePercent: sweep.newLivePercent };
+    lastSweep = {
+      running: sweep.running,
+      at: new Date().toISOString(),
+      newLivePercent: sweep.newLivePercent,
+      ...('moved' in sweep && sweep.moved !== undefined && { moved: sweep.moved }),
+    };
     if (waves && 'routable' in sweep && !dryRunWaits) afterSweepInWaves(waves, sweep);
     await lookForStragglers(sweep.running);
     await report('sweeping');

@@ -54,7 +54,14 @@ describe('deployments against real Temporal, Unleash and kube-apiserver', () => 
 
     const done = await h.waitForPhase(family, v2, ['completed'], 90_000);
     expect(done.livePercent).toBe(100);
-    expect(done.migration).toMatchObject({ signaled: 25, remaining: 0 });
+    expect(done.migration).toMatchObject({ signaled: 25, remaining: 0, moved: 25 });
+    // The timeline: the percentage step by step, then the old queue drained while at 100%.
+    const timeline = done.timeline!;
+    const percents = timeline.map(point => point.livePercent).filter((percent, i, all) => i === 0 || percent !== all[i - 1]);
+    expect(percents).toEqual([0, 50, 100]);
+    expect(timeline.map(point => point.at)).toEqual([...timeline.map(point => point.at)].sort());
+    expect(timeline[timeline.length - 1]).toMatchObject({ livePercent: 100, oldRunning: 0 });
+    expect(Math.max(...timeline.map(point => point.oldRunning ?? 0))).toBeGreaterThan(0);
     expect(done.events.map(event => event.action)).toEqual(
       expect.arrayContaining(['request', 'flag created', 'rollout completed', 'old version retired']),
     );
