@@ -3,6 +3,7 @@ import Button from '@material-ui/core/Button';
 import { Progress, ResponseErrorPanel } from '@backstage/core-components';
 import type { CompoundEntityRef } from '@backstage/catalog-model';
 import { useDeploymentState } from '../../hooks';
+import { DeploymentChart } from '../DeploymentChart';
 import { EventsTimeline } from './EventsTimeline';
 
 export interface DeploymentEventsProps {
@@ -25,7 +26,12 @@ export function DeploymentEvents({ entityRef, family, versionId }: DeploymentEve
           </Button>
         </>
       )}
-      {value && <EventsTimeline events={value.events} />}
+      {value && (
+        <>
+          <DeploymentChart deployment={value} />
+          <EventsTimeline events={value.events} />
+        </>
+      )}
     </Box>
   );
 }

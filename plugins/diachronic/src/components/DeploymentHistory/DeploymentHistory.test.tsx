@@ -34,11 +34,16 @@ describe('DeploymentHistory', () => {
     expect(within(row).getByTestId('took')).toHaveTextContent('took 5 min');
   });
 
-  it('opens a row to the events of that deployment', async () => {
+  it('opens a row to the chart and events of that deployment', async () => {
     const deployment = deploymentIn('aborted', {
       events: [
         ...deploymentIn('aborted').events,
         { at: '2026-11-26T10:04:00.000Z', who: 'user:default/bob', action: 'abort', why: 'error rate' },
+      ],
+      timeline: [
+        { at: '2026-11-26T10:00:00.000Z', livePercent: 0 },
+        { at: '2026-11-26T10:02:00.000Z', livePercent: 30 },
+        { at: '2026-11-26T10:04:00.000Z', livePercent: 0 },
       ],
     });
     const api = fakeApi({ getDeployment: jest.fn(async () => deployment) });
@@ -61,7 +66,8 @@ describe('DeploymentHistory', () => {
       </TestApiProvider>,
     );
     await userEvent.click(screen.getByText('2222222'));
-    expect(await screen.findByText(/why: error rate/)).toBeInTheDocument();
+    expect(await screen.findByRole('list', { name: 'events' })).toHaveTextContent('why: error rate');
+    expect(screen.getByTestId('deployment-chart')).toHaveAttribute('aria-label', expect.stringContaining('0% to 0%; abort at'));
     expect(api.getDeployment).toHaveBeenCalledWith(entityRef, 'order', '2222222');
   });
 

@@ -60,8 +60,18 @@ describe('DeploymentProgress', () => {
 
   it('shows migration progress against the old queue', async () => {
     await renderInTestApp(<DeploymentProgress deployment={deploymentIn('migrating')} />);
-    expect(screen.getByTestId('migration')).toHaveTextContent('120 signaled · 45 still on the old queue order@1111111');
+    expect(screen.getByTestId('migration-counts')).toHaveTextContent(/^120 signaled · 45 still on the old queue$/);
+    expect(screen.getByTestId('migration')).toHaveTextContent('old queue order@1111111');
+    expect(screen.queryByRole('progressbar', { name: 'workflows moved' })).toBeNull();
     expect(screen.queryByTestId('retire-refused')).not.toBeInTheDocument();
+  });
+
+  it('shows how many moved of the total, and the share, where the migration counts who moved', async () => {
+    const deployment = deploymentIn('migrating');
+    deployment.migration = { ...deployment.migration!, signaled: 34, moved: 30, remaining: 44 };
+    await renderInTestApp(<DeploymentProgress deployment={deployment} />);
+    expect(screen.getByTestId('migration-counts')).toHaveTextContent(/^30 of 74 moved \(40%\) · 34 signaled · 44 still on the old queue$/);
+    expect(screen.getByRole('progressbar', { name: 'workflows moved' })).toHaveAttribute('aria-valuenow', '40');
   });
 
   it('says when a deployment waits for its deploy window', async () => {

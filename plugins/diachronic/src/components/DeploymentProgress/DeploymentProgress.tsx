@@ -11,6 +11,8 @@ import Typography from '@material-ui/core/Typography';
 import {
   DeploymentState,
   GateEvaluation,
+  MigrationState,
+  migrationTotals,
   StragglerReport,
   UpgradeDryRunReport,
   VersionRef,
@@ -20,6 +22,7 @@ import {
 } from '@diachronic/backstage-plugin-diachronic-common';
 import { formatFromNow, formatTime } from '../../format';
 import { useNow } from '../../hooks/useNow';
+import { DeploymentChart } from '../DeploymentChart';
 import { PhaseChip } from '../PhaseChip';
 
 const versionLabel = (version: VersionRef | null | undefined, versionId?: string) =>
@@ -202,6 +205,26 @@ function heldBy(deployment: DeploymentState): string {
   return held ? `held by ${held.who}; resume to go on` : 'held; resume to go on';
 }
 
+/** Signaled, moved, remaining of the total and the share moved; without a count of who moved, signaled and remaining. */
+function MigrationCounts({ migration }: { migration: MigrationState }) {
+  const { signaled, remaining, moved, total, percentMoved } = migrationTotals(migration);
+  if (moved === undefined || total === undefined || percentMoved === undefined) {
+    return (
+      <Typography variant="body2" data-testid="migration-counts">
+        {signaled} signaled · {remaining} still on the old queue
+      </Typography>
+    );
+  }
+  return (
+    <Box maxWidth={480}>
+      <Typography variant="body2" data-testid="migration-counts">
+        {moved} of {total} moved ({percentMoved}%) · {signaled} signaled · {remaining} still on the old queue
+      </Typography>
+      <LinearProgress variant="determinate" value={percentMoved} aria-label="workflows moved" />
+    </Box>
+  );
+}
+
 function MigrationSummary({ deployment, temporalUiUrl }: { deployment: DeploymentState; temporalUiUrl?: string }) {
   const { migration, previous } = deployment;
   if (!migration) return null;
@@ -217,10 +240,10 @@ function MigrationSummary({ deployment, temporalUiUrl }: { deployment: Deploymen
       <Typography variant="subtitle2">
         Migration: {migration.held ? heldBy(deployment) : stage}
       </Typography>
-      <Typography variant="body2">
-        {migration.signaled} signaled · {migration.remaining} still on the old queue
-        {previous ? ` ${previous.taskQueue}` : ''}
-        {migration.lastSweepAt && ` · last sweep ${formatTime(migration.lastSweepAt)}`}
+      <MigrationCounts migration={migration} />
+      <Typography variant="caption" color="textSecondary" display="block">
+        {previous ? `old queue ${previous.taskQueue}` : ''}
+        {migration.lastSweepAt && `${previous ? ' · ' : ''}last sweep ${formatTime(migration.lastSweepAt)}`}
       </Typography>
       {migration.retireRefused && (
         <Typography variant="body2" color="error" data-testid="retire-refused">
@@ -340,6 +363,10 @@ export function DeploymentProgress({
       <StepTimeline deployment={deployment} schedule={schedule} />
       <MigrationSummary deployment={deployment} temporalUiUrl={temporalUiUrl} />
       <HealthGateSummary deployment={deployment} />
+      <Box mt={2}>
+        <Typography variant="subtitle2">Over time</Typography>
+        <DeploymentChart deployment={deployment} />
+      </Box>
     </Box>
   );
 }

@@ -1,0 +1,1 @@
+export { DeploymentChart } from './DeploymentChart';
