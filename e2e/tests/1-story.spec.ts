@@ -3,6 +3,7 @@
  * initial deployment, dark deploy and promote, override, abort with a queued deployment behind it, and a
  * nonmigratory rollout whose cleanup waits for the last old workflow.
  */
+import { expectNoSeriousViolations } from '../support/accessibility';
 import { expect, livePercentShown, openApp, openRolloutTab, test } from '../support/fixtures';
 import type { RolloutStep } from '../support/github';
 import { orderDeploymentSucceeded, orderQueue, quarterSteps, shipOrderWorker } from '../support/orderFamily';
@@ -107,8 +108,11 @@ test.describe.serial('the order family', () => {
       .toBeGreaterThanOrEqual(2);
     expect(splitsMatchingTheStep.size).toBeGreaterThanOrEqual(1);
     await snap(page, '03-rolling-out');
+    await expectNoSeriousViolations(page, 'the Rollout tab during a rollout');
 
     await expect(page.getByTestId('migration')).toContainText(/[1-9]\d* signaled/, { timeout: 120_000 });
+    // Who moved, of how many: the orders that were running on v1 (and any started there since).
+    await expect(page.getByTestId('migration-counts')).toContainText(/^\d+ of \d+ moved \(\d+%\)/);
     await snap(page, '04-migrating');
 
     // Every running v1 order moved to v2 exactly once: two runs, the second on v2's queue.
@@ -131,6 +135,11 @@ test.describe.serial('the order family', () => {
       .getByRole('button', { name: /detail panel/i })
       .click();
     await expect(page.getByText(/promote\s+by user:default\/guest/).first()).toBeVisible();
+    // Its chart: the live percentage from 0 to 100, marked where it was promoted.
+    const chart = page.getByTestId('deployment-chart').last();
+    await expect(chart).toHaveAttribute('aria-label', /^Live percentage over time, 0% to 100%; promote at /);
+    await expect(chart.locator('[data-testid="chart-marker"][data-marker="promote"]')).toHaveCount(1);
+    await chart.scrollIntoViewIfNeeded();
     await snap(page, '05-promoted-history');
     await system.kill(`order-${V1}`, 'SIGTERM');
   });

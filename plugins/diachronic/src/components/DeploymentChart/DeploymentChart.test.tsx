@@ -70,11 +70,14 @@ describe('DeploymentChart', () => {
     await renderInTestApp(<DeploymentChart deployment={aborted()} />);
     const chart = screen.getByTestId('deployment-chart');
     expect(chart).toHaveAttribute('aria-label', expect.stringMatching(/^Live percentage over time, 0% to 0%; pause at .+, resume at .+, gate failed at .+, abort at .+$/));
-    expect(screen.getAllByTestId('chart-marker').map(marker => marker.textContent)).toEqual([
-      'pause by alice · why: checking a dashboardpause',
-      'resume by aliceresume',
-      'health gate failed: 30% failedgate failed',
-      'abort by bob · why: orders failabort',
+    const markers = screen.getAllByTestId('chart-marker');
+    expect(markers.map(marker => marker.getAttribute('data-marker'))).toEqual(['pause', 'resume', 'gate failed', 'abort']);
+    // Each says who and why on hover.
+    expect(markers.map(marker => marker.querySelector('title')?.textContent)).toEqual([
+      'pause by alice · why: checking a dashboard',
+      'resume by alice',
+      'health gate failed: 30% failed',
+      'abort by bob · why: orders fail',
     ]);
     expect(screen.getByText('Live %')).toBeInTheDocument();
     expect(screen.getByText('Running on the old queue')).toBeInTheDocument();

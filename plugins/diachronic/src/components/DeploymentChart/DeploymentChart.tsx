@@ -28,10 +28,12 @@ function toneColor(theme: Theme, tone: MarkerTone): string {
 function MarkerLabel({ viewBox, marker, row, color }: { viewBox?: { x?: number; y?: number }; marker: ChartMarker; row: number; color: string }) {
   if (viewBox?.x === undefined || viewBox.y === undefined) return null;
   return (
-    <text x={viewBox.x + 3} y={viewBox.y + 12 + row * 12} fontSize={11} fill={color} data-testid="chart-marker">
+    <g data-testid="chart-marker" data-marker={marker.label}>
       <title>{marker.title}</title>
-      {marker.label}
-    </text>
+      <text x={viewBox.x + 3} y={viewBox.y + 12 + row * 12} fontSize={11} fill={color}>
+        {marker.label}
+      </text>
+    </g>
   );
 }
 
