@@ -6,4 +6,4 @@ import { createRequire } from 'node:module';
 
 const contract: typeof import('@diachronic/contract') = createRequire(import.meta.url)('@diachronic/contract');
 
-export const { familyGroupId, versionTaskQueue } = contract;
+export const { familyGroupId, versionTaskQueue, VERSION_LABEL, WORKFLOW_LABEL } = contract;

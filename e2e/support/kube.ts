@@ -1,8 +1,6 @@
 /** The example family's worker Deployments on the real kube-apiserver, as a deploy pipeline creates them. */
 import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
-
-const WORKFLOW_LABEL = 'diachronic.dev/workflow';
-const VERSION_LABEL = 'diachronic.dev/version';
+import { VERSION_LABEL, WORKFLOW_LABEL } from './contract';
 
 export class KubeDeployments {
   private readonly apps: AppsV1Api;

@@ -52,6 +52,13 @@ export interface Config {
        * @visibility secret
        */
       clientToken: string;
+      /**
+       * Unleash's admin UI as browsers reach it (e.g. `https://unleash.example.com`), when not `url`: the
+       * Rollout tab links each version's flag there. Optional: without it, no link.
+       */
+      uiUrl?: string;
+      /** The Unleash project that holds the version flags (the worker's `UNLEASH_PROJECT`), for the links. Default `default`. */
+      project?: string;
     };
     github?: {
       /**

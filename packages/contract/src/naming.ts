@@ -120,3 +120,12 @@ export function versionFlagMetadata(flag: {
   const meta = parseFlagMetadata(flag.description);
   return meta && versionFlagName(meta.family, meta.seq, meta.versionId) === flag.name ? meta : undefined;
 }
+
+/** The labels by which a version's worker Deployments are found in Kubernetes, whatever they are named. */
+export const WORKFLOW_LABEL = 'diachronic.dev/workflow';
+export const VERSION_LABEL = 'diachronic.dev/version';
+
+/** The label selector of one version's worker Deployments, as `kubectl get deployments -l` takes it. */
+export function versionWorkerSelector(family: string, versionId: string): string {
+  return `${WORKFLOW_LABEL}=${family},${VERSION_LABEL}=${versionId}`;
+}

@@ -52,6 +52,21 @@ describe('readDiachronicConfig', () => {
     );
   });
 
+  it("takes Unleash's admin UI and the flags' project for links, never the server's address, and fails at start on a bad URL", () => {
+    const withUnleash = (unleash: object) =>
+      readDiachronicConfig(new ConfigReader({ diachronic: { unleash: { ...base.diachronic.unleash, ...unleash } } } as never)).unleash;
+    expect(withUnleash({ uiUrl: 'https://unleash.example.com/', project: 'team a' }).projectUiUrl).toBe(
+      'https://unleash.example.com/projects/team%20a',
+    );
+    expect(withUnleash({ uiUrl: 'https://unleash.example.com' }).projectUiUrl).toBe('https://unleash.example.com/projects/default');
+    expect(withUnleash({}).projectUiUrl).toBeUndefined();
+    expect(() => withUnleash({ uiUrl: 'unleash.example.com' })).toThrow(
+      'diachronic.unleash.uiUrl: must be an http or https URL, got "unleash.example.com"',
+    );
+    // Browsers get the links: no credentials in them.
+    expect(() => withUnleash({ uiUrl: 'https://admin:secret@unleash.example.com' })).toThrow('diachronic.unleash.uiUrl: must not hold credentials');
+  });
+
   it('takes which notices each family gets and where, and fails at start on an unknown one or a bad URL', () => {
     const withNotifications = (notifications: unknown) =>
       readDiachronicConfig(new ConfigReader({ diachronic: { ...base.diachronic, notifications } } as never)).notificationsFor;

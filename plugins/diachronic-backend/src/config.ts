@@ -21,7 +21,12 @@ export interface DiachronicConfig {
     stuckAfterMs: number;
   };
   /** Read only: a backend (client) token, whose environment is the one that routes. */
-  unleash: { url: string; clientToken: string };
+  unleash: {
+    url: string;
+    clientToken: string;
+    /** The flags' project in Unleash's admin UI as browsers reach it (`uiUrl` and `project`), for links. */
+    projectUiUrl?: string;
+  };
   github: { webhookSecret?: string; environments?: string[] };
   /** Options every deployment gets unless its family's policy or its request says otherwise. */
   deploymentDefaults: DeploymentPolicy;
@@ -56,8 +61,8 @@ function readFamilies(root: Config): Map<string, DeploymentPolicy> {
   return families;
 }
 
-/** An http(s) URL without a trailing slash; a bad one fails the backend's start naming the key. */
-function readUiUrl(text: string | undefined): string | undefined {
+/** A web UI's http(s) URL, without a trailing slash; a bad one fails the backend's start naming the key. */
+function readUiUrl(text: string | undefined, key: string): string | undefined {
   if (!text) return undefined;
   let url: URL | undefined;
   try {
@@ -66,9 +71,18 @@ function readUiUrl(text: string | undefined): string | undefined {
     url = undefined;
   }
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw new Error(`diachronic.temporal.uiUrl: must be an http or https URL, got ${JSON.stringify(text)}`);
+    throw new Error(`${key}: must be an http or https URL, got ${JSON.stringify(text)}`);
   }
+  // The URL goes to browsers: it may not carry a user or password.
+  if (url.username || url.password) throw new Error(`${key}: must not hold credentials`);
   return url.href.replace(/\/+$/, '');
+}
+
+/** `diachronic.unleash.uiUrl` and `project`: the page of the project that holds the version flags. */
+function readUnleashProjectUiUrl(unleash: Config): string | undefined {
+  const uiUrl = readUiUrl(unleash.getOptionalString('uiUrl'), 'diachronic.unleash.uiUrl');
+  const project = unleash.getOptionalString('project') || 'default';
+  return uiUrl && `${uiUrl}/projects/${encodeURIComponent(project)}`;
 }
 
 function readNoticeKinds(config: Config | undefined, key: string): NoticeKind[] | undefined {
@@ -125,11 +139,12 @@ export function readDiachronicConfig(root: Config): DiachronicConfig {
       },
       workerTimeoutMs: temporal?.getOptionalNumber('workerTimeoutMs') ?? 10_000,
       stuckAfterMs: temporal?.getOptionalNumber('stuckAfterMs') ?? 120_000,
-      uiUrl: readUiUrl(temporal?.getOptionalString('uiUrl')),
+      uiUrl: readUiUrl(temporal?.getOptionalString('uiUrl'), 'diachronic.temporal.uiUrl'),
     },
     unleash: {
       url: unleash.getString('url'),
       clientToken: unleash.getString('clientToken'),
+      projectUiUrl: readUnleashProjectUiUrl(unleash),
     },
     github: {
       webhookSecret: github?.getOptionalString('webhookSecret') || undefined,

@@ -113,6 +113,7 @@ export const diachronicPlugin = createBackendPlugin({
           endedDeployments: new EndedDeployments(temporal, logger),
           policies,
           logger,
+          unleashProjectUiUrl: settings.unleash.projectUiUrl,
         });
         const deploymentControls = new DeploymentControlService({ temporal, entities, requests });
         const freezes = new FreezeService({ temporal, entities, permissions });

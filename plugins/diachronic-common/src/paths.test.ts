@@ -1,4 +1,4 @@
-import { diachronicApiPath, diachronicApiPaths, diachronicRoutes, temporalWorkflowUrl } from './paths';
+import { diachronicApiPath, diachronicApiPaths, diachronicRoutes, temporalWorkflowUrl, unleashFlagUrl } from './paths';
 
 describe('API paths', () => {
   const entity = { kind: 'Component', namespace: 'team a', name: 'orders/api' };
@@ -30,6 +30,17 @@ describe('temporalWorkflowUrl', () => {
   it("links a run's history in Temporal's web UI, encoding the workflow id", () => {
     expect(temporalWorkflowUrl('http://localhost:8233/namespaces/default', 'order/881 a', 'r-1')).toBe(
       'http://localhost:8233/namespaces/default/workflows/order%2F881%20a/r-1/history',
+    );
+  });
+});
+
+describe('unleashFlagUrl', () => {
+  it("links a flag's page in Unleash's admin UI, encoding the flag's name", () => {
+    expect(unleashFlagUrl('https://unleash.example.com/projects/default', 'diachronic.order.v000001.2222222')).toBe(
+      'https://unleash.example.com/projects/default/features/diachronic.order.v000001.2222222',
+    );
+    expect(unleashFlagUrl('https://unleash.example.com/projects/default', 'a/b c')).toBe(
+      'https://unleash.example.com/projects/default/features/a%2Fb%20c',
     );
   });
 });

@@ -91,6 +91,11 @@ export function temporalWorkflowsUrl(namespaceUiUrl: string, query: string): str
   return `${namespaceUiUrl}/workflows?query=${encodeURIComponent(query)}`;
 }
 
+/** A flag's page in Unleash's admin UI, from its project's page there (`FamilyView.unleashUiUrl`). */
+export function unleashFlagUrl(projectUiUrl: string, flag: string): string {
+  return `${projectUiUrl}/features/${encodeURIComponent(flag)}`;
+}
+
 /** A commit on GitHub, from a catalog entity's `github.com/project-slug` (`owner/repo`). */
 export function githubCommitUrl(projectSlug: string, sha: string, baseUrl = 'https://github.com'): string {
   return `${baseUrl.replace(/\/+$/, '')}/${projectSlug}/commit/${sha}`;

@@ -158,8 +158,10 @@ export interface FamilyView {
   cancelled: NonNullable<FamilyState['cancelled']>;
   /** Recent deployments, newest first. */
   history: DeploymentHistoryEntry[];
-  /** The namespace's page in Temporal's web UI, when the backend is configured with it (`temporalWorkflowUrl`). */
+  /** The namespace's page in Temporal's web UI, when the backend is configured with it (`diachronic.temporal.uiUrl`). */
   temporalUiUrl?: string;
+  /** The page of the project holding the version flags in Unleash's admin UI, when configured (`diachronic.unleash.uiUrl`). */
+  unleashUiUrl?: string;
 }
 
 export interface EntityFamiliesResponse {

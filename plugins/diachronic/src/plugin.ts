@@ -39,7 +39,7 @@ export const DiachronicDeploymentsPage = diachronicPlugin.provide(
   }),
 );
 
-/** The manual start form as a card, for an entity overview: shown only to users with the start permission. */
+/** The manual start button (its form in a dialog) as a card, for an entity overview: disabled, saying why, without the start permission. */
 export const EntityDiachronicStartCard = diachronicPlugin.provide(
   createComponentExtension({
     name: 'EntityDiachronicStartCard',

@@ -6,10 +6,9 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ApiException, AppsV1Api, KubeConfig, type V1Deployment } from '@kubernetes/client-node';
-import { FAMILY_PATTERN, VERSION_ID_PATTERN } from '@diachronic/contract';
+import { FAMILY_PATTERN, VERSION_ID_PATTERN, VERSION_LABEL, versionWorkerSelector, WORKFLOW_LABEL } from '@diachronic/contract';
 
-export const WORKFLOW_LABEL = 'diachronic.dev/workflow';
-export const VERSION_LABEL = 'diachronic.dev/version';
+export { VERSION_LABEL, WORKFLOW_LABEL };
 
 // A DNS-1123 label, which is what the API server accepts as a namespace name.
 const NAMESPACE_PATTERN = /^[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -76,7 +75,7 @@ function assertLabelValues(family: string, versionId?: string): void {
 /** The label selector of exactly one version's Deployments (both labels, equality). */
 export function versionLabelSelector(family: string, versionId: string): string {
   assertLabelValues(family, versionId);
-  return `${WORKFLOW_LABEL}=${family},${VERSION_LABEL}=${versionId}`;
+  return versionWorkerSelector(family, versionId);
 }
 
 function statusOf(body: unknown): { message?: string; reason?: string } {

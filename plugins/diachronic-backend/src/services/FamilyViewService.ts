@@ -68,6 +68,8 @@ export class FamilyViewService {
       endedDeployments: EndedDeployments;
       policies: DeploymentPolicies;
       logger: LoggerService;
+      /** The page of the project holding the version flags in Unleash's admin UI, for links. */
+      unleashProjectUiUrl?: string;
     },
   ) {}
 
@@ -181,6 +183,7 @@ export class FamilyViewService {
       cancelled: live.cancelled,
       history,
       ...(temporal.namespaceUiUrl && { temporalUiUrl: temporal.namespaceUiUrl }),
+      ...(this.options.unleashProjectUiUrl && { unleashUiUrl: this.options.unleashProjectUiUrl }),
     };
   }
 }

@@ -1,7 +1,8 @@
 import { mockApis, renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { configApiRef } from '@backstage/core-plugin-api';
+import { EntityProvider, entityRouteRef } from '@backstage/plugin-catalog-react';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { Entity } from '@backstage/catalog-model';
@@ -178,22 +179,85 @@ describe('EntityDiachronicContent', () => {
     expect(
       await screen.findByText('You lack the permission diachronic.deployment.pause-resume on this entity.'),
     ).toBeInTheDocument();
-    expect(screen.queryByText('Start a deployment')).not.toBeInTheDocument();
+    // The start button stays where it is, disabled, saying why and who to ask.
+    const start = screen.getByRole('button', { name: 'Start a deployment' });
+    expect(start).toBeDisabled();
+    expect(start).toHaveAccessibleDescription(
+      'You lack the permission diachronic.deployment.start on this entity: ask its owner, group:default/payments.',
+    );
   });
 
-  it('starts a deployment from the form with the start permission', async () => {
+  it('says nothing about the start permission while it is checked', async () => {
+    const api = fakeApi({ getEntityFamilies: jest.fn(async () => answer(familyView())) });
+    const checking = { ...entity, metadata: { ...entity.metadata, name: 'orders-checking' } };
+    const permissionApi = { authorize: () => new Promise<never>(() => {}) };
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [diachronicApiRef, api],
+          [permissionApiRef, permissionApi],
+        ]}
+      >
+        <EntityProvider entity={checking}>
+          <EntityDiachronicContent />
+        </EntityProvider>
+      </TestApiProvider>,
+    );
+    await screen.findByText('Family order');
+    expect(screen.getByRole('button', { name: 'Start a deployment' })).toBeDisabled();
+    expect(screen.queryByText(/diachronic\.deployment\.start/)).toBeNull();
+  });
+
+  it('starts a deployment from the button at the top of the tab, with the start permission', async () => {
     const api = fakeApi({
       getEntityFamilies: jest.fn(async () => answer(familyView())),
       startDeployment: jest.fn(async () => ({ outcome: 'started' as const, workflowId: 'diachronic/order/abc1234' })),
     });
     await render(api);
-    expect(await screen.findByText('Start a deployment')).toBeInTheDocument();
-    await userEvent.type(screen.getByLabelText(/Version/), 'abc1234');
-    await userEvent.click(screen.getByRole('button', { name: 'Start deployment' }));
+    await screen.findByText('Family order');
+    const [first] = screen.getAllByRole('button');
+    expect(first).toHaveTextContent('Start a deployment');
+    await userEvent.click(first);
+    const dialog = await screen.findByRole('dialog', { name: 'Start a deployment' });
+    await userEvent.type(within(dialog).getByLabelText(/Version/), 'abc1234');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Start deployment' }));
     expect(api.startDeployment).toHaveBeenCalledWith(
       { kind: 'Component', namespace: 'default', name: 'orders' },
       { family: 'order', versionId: 'abc1234', dark: false, migratory: false },
     );
     expect(await screen.findByText('Deployment of abc1234 started.')).toBeInTheDocument();
+    // The view reloads, so the new deployment shows.
+    await waitFor(() => expect((api.getEntityFamilies as jest.Mock).mock.calls.length).toBeGreaterThan(1));
+  });
+
+  it("links each version's flag in Unleash, and its worker in the Kubernetes tab when one is configured", async () => {
+    const api = fakeApi({
+      getEntityFamilies: jest.fn(async () => answer(familyView({ unleashUiUrl: 'http://unleash.test/projects/default' }))),
+    });
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [diachronicApiRef, api],
+          [permissionApiRef, mockApis.permission()],
+          [configApiRef, mockApis.config({ data: { diachronic: { kubernetesTabPath: '/kubernetes/' } } })],
+        ]}
+      >
+        <EntityProvider entity={entity}>
+          <EntityDiachronicContent />
+        </EntityProvider>
+      </TestApiProvider>,
+      { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+    );
+    const row = (await screen.findByText('2222222', { selector: 'code' })).closest('tr')!;
+    await userEvent.click(within(row).getAllByRole('button')[0]);
+    const details = await screen.findByTestId('flag-2222222');
+    expect(within(details).getByRole('link', { name: 'flag in Unleash' })).toHaveAttribute(
+      'href',
+      'http://unleash.test/projects/default/features/diachronic.order.v000001.2222222',
+    );
+    expect(within(details).getByRole('link', { name: 'Kubernetes Deployment' })).toHaveAttribute(
+      'href',
+      '/catalog/default/component/orders/kubernetes',
+    );
   });
 });

@@ -4,8 +4,8 @@ import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
 import LinearProgress from '@material-ui/core/LinearProgress';
 import { InfoCard, Progress, ResponseErrorPanel } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
-import { getCompoundEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { configApiRef, useApi } from '@backstage/core-plugin-api';
+import { Entity, getCompoundEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { MissingAnnotationEmptyState, useEntity } from '@backstage/plugin-catalog-react';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
@@ -18,14 +18,21 @@ import {
 import { diachronicApiRef } from '../../api';
 import { useEntityFamilies } from '../../hooks';
 import { FamilyPanel } from '../FamilyPanel';
-import { StartDeploymentForm } from '../StartDeploymentForm';
+import { StartDeploymentButton } from '../StartDeploymentForm';
 
-/** The manual start form for the current entity's families; nothing without the start permission. */
-export function EntityStartDeploymentCard({ onStarted }: { onStarted?: () => void }) {
+/** Why the user may not start a deployment of the entity's families, naming who to ask. */
+function startBlocker(entity: Entity): string {
+  const owner = typeof entity.spec?.owner === 'string' ? entity.spec.owner : undefined;
+  const lacking = `You lack the permission ${diachronicDeploymentStartPermission.name} on this entity`;
+  return owner ? `${lacking}: ask its owner, ${owner}.` : `${lacking}.`;
+}
+
+/** "Start a deployment" of the current entity's families; disabled, saying why, without the start permission. */
+function EntityStartDeployment({ onStarted }: { onStarted?: () => void }) {
   const { entity } = useEntity();
   const api = useApi(diachronicApiRef);
   const entityRef = useMemo(() => getCompoundEntityRef(entity), [entity]);
-  const { allowed } = usePermission({
+  const { loading, allowed } = usePermission({
     permission: diachronicDeploymentStartPermission,
     resourceRef: stringifyEntityRef(entity),
   });
@@ -38,22 +45,48 @@ export function EntityStartDeploymentCard({ onStarted }: { onStarted?: () => voi
     },
     [api, entityRef, onStarted],
   );
-  if (!allowed || families.length === 0) return null;
+  if (families.length === 0) return null;
   return (
-    <InfoCard title="Start a deployment">
-      <StartDeploymentForm families={families} onSubmit={start} />
+    <StartDeploymentButton
+      families={families}
+      onSubmit={start}
+      // While the permission is checked the button waits, without a reason that may not hold.
+      disabled={loading}
+      disabledReason={loading || allowed ? undefined : startBlocker(entity)}
+    />
+  );
+}
+
+/** The start button as a card, for an entity's overview page. */
+export function EntityStartDeploymentCard({ onStarted }: { onStarted?: () => void }) {
+  const { entity } = useEntity();
+  const families = familiesOf(entity);
+  if (families.length === 0) return null;
+  return (
+    <InfoCard title="Manual deployment" subheader={`Families: ${families.join(', ')}`}>
+      <EntityStartDeployment onStarted={onStarted} />
     </InfoCard>
   );
+}
+
+/** `diachronic.kubernetesTabPath` without its slashes; undefined when not configured. */
+function useKubernetesTabPath(): string | undefined {
+  const path = useApi(configApiRef).getOptionalString('diachronic.kubernetesTabPath')?.replace(/^\/+|\/+$/g, '');
+  return path || undefined;
 }
 
 function EntityRollout() {
   const { entity } = useEntity();
   const entityRef = useMemo(() => getCompoundEntityRef(entity), [entity]);
   const { value, error, loading, refreshing, retry } = useEntityFamilies();
+  const kubernetesTabPath = useKubernetesTabPath();
 
   if (loading) return <Progress />;
   return (
     <Grid container spacing={3}>
+      <Grid item xs={12}>
+        <EntityStartDeployment onStarted={retry} />
+      </Grid>
       {error && (
         <Grid item xs={12}>
           <ResponseErrorPanel error={error} />
@@ -75,12 +108,10 @@ function EntityRollout() {
             family={family}
             onChanged={retry}
             githubSlug={entity.metadata.annotations?.[GITHUB_PROJECT_SLUG_ANNOTATION]}
+            kubernetesTabPath={kubernetesTabPath}
           />
         </Grid>
       ))}
-      <Grid item xs={12}>
-        <EntityStartDeploymentCard onStarted={retry} />
-      </Grid>
     </Grid>
   );
 }

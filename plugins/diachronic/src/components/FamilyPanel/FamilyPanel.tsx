@@ -6,7 +6,7 @@ import ListItemText from '@material-ui/core/ListItemText';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import { InfoCard } from '@backstage/core-components';
-import type { CompoundEntityRef } from '@backstage/catalog-model';
+import { CompoundEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { describeShares, splitOfVersions, type DeploymentState, type FamilyView } from '@diachronic/backstage-plugin-diachronic-common';
 import { formatTime } from '../../format';
 import { useControlPermissions, useDeploymentControl } from '../../hooks';
@@ -75,10 +75,12 @@ export interface FamilyPanelProps {
   onChanged: () => void;
   /** The entity's `github.com/project-slug`: versions link their commits. */
   githubSlug?: string;
+  /** The entity tab of Backstage's Kubernetes plugin (`diachronic.kubernetesTabPath`): versions link their workers there. */
+  kubernetesTabPath?: string;
 }
 
 /** Everything about one family: the running deployment and its controls, the queue, versions, history. */
-export function FamilyPanel({ entityRef, family, onChanged, githubSlug }: FamilyPanelProps) {
+export function FamilyPanel({ entityRef, family, onChanged, githubSlug, kubernetesTabPath }: FamilyPanelProps) {
   // From an older backend, the same rule computed here.
   const split = family.split ?? splitOfVersions(family.versions);
   const serving = split.live.length > 0 ? describeShares(split.live) : undefined;
@@ -117,7 +119,17 @@ export function FamilyPanel({ entityRef, family, onChanged, githubSlug }: Family
       )}
       <Grid container spacing={2}>
         <Grid item xs={12}>
-          <VersionsTable versions={family.versions} split={split} links={{ temporalUiUrl: family.temporalUiUrl, githubSlug }} />
+          <VersionsTable
+            family={family.family}
+            versions={family.versions}
+            split={split}
+            links={{
+              temporalUiUrl: family.temporalUiUrl,
+              unleashUiUrl: family.unleashUiUrl,
+              githubSlug,
+              ...(kubernetesTabPath && { kubernetesTab: { entityRef: stringifyEntityRef(entityRef), path: kubernetesTabPath } }),
+            }}
+          />
         </Grid>
         <Grid item xs={12}>
           <DeploymentHistory history={family.history} events={{ entityRef, family: family.family }} />

@@ -1,7 +1,9 @@
-import { useState } from 'react';
+import { Ref, useState } from 'react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Checkbox from '@material-ui/core/Checkbox';
+import DialogActions from '@material-ui/core/DialogActions';
+import DialogContent from '@material-ui/core/DialogContent';
 import FormControl from '@material-ui/core/FormControl';
 import FormControlLabel from '@material-ui/core/FormControlLabel';
 import InputLabel from '@material-ui/core/InputLabel';
@@ -29,10 +31,19 @@ export function describeStart(result: StartDeploymentResponse, versionId: string
 export interface StartDeploymentFormProps {
   families: string[];
   onSubmit: (request: StartDeploymentRequest) => Promise<StartDeploymentResponse>;
+  /** Called once a deployment started or was queued, with what to tell the user; the form has reset itself. */
+  onStarted?: (message: string) => void;
+  /** Shows a Cancel button beside the submit button. */
+  onCancel?: () => void;
+  /** The version field, for the dialog to focus once it has opened. */
+  versionInputRef?: Ref<HTMLInputElement>;
 }
 
-/** Request a deployment by hand: family, version, dark, migratory, reason. */
-export function StartDeploymentForm({ families, onSubmit }: StartDeploymentFormProps) {
+/**
+ * Request a deployment by hand: family, version, dark, migratory, reason. After a start or a queued request
+ * the fields but the family go back to their defaults; after a duplicate or a failure they stay, to be fixed.
+ */
+export function StartDeploymentForm({ families, onSubmit, onStarted, onCancel, versionInputRef }: StartDeploymentFormProps) {
   const [family, setFamily] = useState(families[0] ?? '');
   const [versionId, setVersionId] = useState('');
   const [dark, setDark] = useState(false);
@@ -55,11 +66,17 @@ export function StartDeploymentForm({ families, onSubmit }: StartDeploymentFormP
         migratory,
         ...(reason.trim() ? { reason: reason.trim() } : {}),
       });
-      setOutcome({
-        severity: result.outcome === 'duplicate' ? 'info' : 'success',
-        text: describeStart(result, trimmed),
-      });
-      if (result.outcome !== 'duplicate') setVersionId('');
+      const text = describeStart(result, trimmed);
+      if (result.outcome === 'duplicate') {
+        setOutcome({ severity: 'info', text });
+        return;
+      }
+      setVersionId('');
+      setDark(false);
+      setMigratory(false);
+      setReason('');
+      setOutcome({ severity: 'success', text });
+      onStarted?.(text);
     } catch (e) {
       setOutcome({ severity: 'error', text: (e as Error).message });
     } finally {
@@ -68,59 +85,64 @@ export function StartDeploymentForm({ families, onSubmit }: StartDeploymentFormP
   };
 
   return (
-    <Box
-      component="form"
-      display="flex"
-      flexWrap="wrap"
-      alignItems="center"
-      style={{ gap: 16 }}
+    <form
+      // A column, as the dialog's own children are: the content scrolls, the actions stay in view.
+      style={{ display: 'flex', flexDirection: 'column', minHeight: 0 }}
       onSubmit={e => {
         e.preventDefault();
         if (canSubmit) submit();
       }}
     >
-      <FormControl style={{ minWidth: 160 }}>
-        <InputLabel id="diachronic-start-family">Family</InputLabel>
-        <Select labelId="diachronic-start-family" value={family} onChange={e => setFamily(String(e.target.value))}>
-          {families.map(name => (
-            <MenuItem key={name} value={name}>
-              {name}
-            </MenuItem>
-          ))}
-        </Select>
-      </FormControl>
-      <TextField
-        id="diachronic-start-version"
-        label="Version (git sha)"
-        required
-        value={versionId}
-        onChange={e => setVersionId(e.target.value)}
-        error={versionError}
-        helperText={versionError ? '7–40 lowercase hex digits' : ' '}
-      />
-      <FormControlLabel
-        control={<Checkbox checked={dark} onChange={e => setDark(e.target.checked)} />}
-        label="Dark (wait for promote)"
-      />
-      <FormControlLabel
-        control={<Checkbox checked={migratory} onChange={e => setMigratory(e.target.checked)} />}
-        label="Migratory"
-      />
-      <TextField
-        id="diachronic-start-reason"
-        label="Reason"
-        value={reason}
-        onChange={e => setReason(e.target.value)}
-        helperText=" "
-      />
-      <Button variant="contained" color="primary" type="submit" disabled={!canSubmit}>
-        Start deployment
-      </Button>
-      {outcome && (
-        <Box flexBasis="100%">
-          <Alert severity={outcome.severity}>{outcome.text}</Alert>
+      <DialogContent>
+        <FormControl fullWidth>
+          <InputLabel id="diachronic-start-family">Family</InputLabel>
+          <Select labelId="diachronic-start-family" value={family} onChange={e => setFamily(String(e.target.value))}>
+            {families.map(name => (
+              <MenuItem key={name} value={name}>
+                {name}
+              </MenuItem>
+            ))}
+          </Select>
+        </FormControl>
+        <Box mt={2}>
+          <TextField
+            id="diachronic-start-version"
+            label="Version (git sha)"
+            required
+            fullWidth
+            inputRef={versionInputRef}
+            value={versionId}
+            onChange={e => setVersionId(e.target.value)}
+            error={versionError}
+            helperText={versionError ? '7–40 lowercase hex digits' : ' '}
+          />
         </Box>
-      )}
-    </Box>
+        <FormControlLabel
+          control={<Checkbox checked={dark} onChange={e => setDark(e.target.checked)} />}
+          label="Dark (wait for promote)"
+        />
+        <FormControlLabel
+          control={<Checkbox checked={migratory} onChange={e => setMigratory(e.target.checked)} />}
+          label="Migratory"
+        />
+        <Box mt={1}>
+          <TextField
+            id="diachronic-start-reason"
+            label="Reason"
+            fullWidth
+            value={reason}
+            onChange={e => setReason(e.target.value)}
+            helperText=" "
+          />
+        </Box>
+        {outcome && <Alert severity={outcome.severity}>{outcome.text}</Alert>}
+      </DialogContent>
+      <DialogActions>
+        {onCancel && <Button onClick={onCancel}>Cancel</Button>}
+        <Button variant="contained" color="primary" type="submit" disabled={!canSubmit}>
+          Start deployment
+        </Button>
+      </DialogActions>
+    </form>
   );
 }

@@ -3,6 +3,7 @@ import { screen, within } from '@testing-library/react';
 import { familyView } from '../../__testUtils__/fixtures';
 import { useState } from 'react';
 import userEvent from '@testing-library/user-event';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { splitOfVersions } from '@diachronic/backstage-plugin-diachronic-common';
 import { VersionsTable } from './VersionsTable';
 
@@ -22,7 +23,7 @@ describe('VersionsTable', () => {
       aborted: { who: 'user:default/ada', why: 'error rate', at: '2026-11-26T09:00:00.000Z' },
     });
     const split = splitOfVersions(versions);
-    await renderInTestApp(<VersionsTable versions={versions} split={split} />);
+    await renderInTestApp(<VersionsTable family="order" versions={versions} split={split} />);
     // 2222222's flag is at 30% and takes 30%; 1111111's flag is at 100% and takes the other 70%.
     const newest = rowOf('2222222');
     expect(within(newest).getByText('30%')).toBeInTheDocument();
@@ -36,7 +37,7 @@ describe('VersionsTable', () => {
   });
 
   it('keeps the raw flag (its strategies, the task queue) in the details of a row', async () => {
-    await renderInTestApp(<VersionsTable versions={familyView().versions} />);
+    await renderInTestApp(<VersionsTable family="order" versions={familyView().versions} />);
     expect(screen.queryByText('order@2222222')).toBeNull();
     await userEvent.click(within(rowOf('2222222')).getAllByRole('button')[0]);
     const details = await screen.findByTestId('flag-2222222');
@@ -46,7 +47,7 @@ describe('VersionsTable', () => {
 
   it('links the task queue and its workflows in Temporal, and the commit on GitHub, where they are known', async () => {
     const versions = familyView().versions.map(version => ({ ...version, sha: `${version.versionId}${'0'.repeat(33)}` }));
-    await renderInTestApp(<VersionsTable versions={versions} links={{ temporalUiUrl: 'http://temporal.test/namespaces/default', githubSlug: 'acme/orders' }} />);
+    await renderInTestApp(<VersionsTable family="order" versions={versions} links={{ temporalUiUrl: 'http://temporal.test/namespaces/default', githubSlug: 'acme/orders' }} />);
     await userEvent.click(within(rowOf('2222222')).getAllByRole('button')[0]);
     const links = await screen.findByTestId('links-2222222');
     expect(within(links).getByRole('link', { name: 'task queue in Temporal' })).toHaveAttribute('href', 'http://temporal.test/namespaces/default/task-queues/order%402222222');
@@ -60,10 +61,55 @@ describe('VersionsTable', () => {
     );
   });
 
+  it("links each version's flag in Unleash where Unleash's admin UI is configured, and not otherwise", async () => {
+    const versions = familyView().versions;
+    const { unmount } = await renderInTestApp(
+      <VersionsTable family="order" versions={versions} links={{ unleashUiUrl: 'http://unleash.test/projects/team%20a' }} />,
+    );
+    await userEvent.click(within(rowOf('2222222')).getAllByRole('button')[0]);
+    expect(within(await screen.findByTestId('links-2222222')).getByRole('link', { name: 'flag in Unleash' })).toHaveAttribute(
+      'href',
+      'http://unleash.test/projects/team%20a/features/diachronic.order.v000001.2222222',
+    );
+    unmount();
+
+    await renderInTestApp(<VersionsTable family="order" versions={versions} />);
+    await userEvent.click(within(rowOf('2222222')).getAllByRole('button')[0]);
+    expect(await screen.findByTestId('flag-2222222')).toHaveTextContent('flag diachronic.order.v000001.2222222');
+    expect(screen.queryByRole('link', { name: 'flag in Unleash' })).toBeNull();
+  });
+
+  it("names each version's worker Deployment by its labels, linked to the entity's Kubernetes tab where one is configured", async () => {
+    const [newest, old] = familyView().versions;
+    const versions = [newest, { ...old, status: 'archived' as const, livePercent: 0 }];
+    const kubernetesTab = { entityRef: 'Component:default/orders', path: 'kubernetes' };
+    const { unmount } = await renderInTestApp(<VersionsTable family="order" versions={versions} links={{ kubernetesTab }} />, {
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+    });
+    await userEvent.click(within(rowOf('2222222')).getAllByRole('button')[0]);
+    const worker = await screen.findByTestId('worker-2222222');
+    expect(worker).toHaveTextContent('Kubernetes Deployment labelled diachronic.dev/workflow=order,diachronic.dev/version=2222222');
+    expect(within(worker).getByRole('link', { name: 'Kubernetes Deployment' })).toHaveAttribute('href', '/catalog/default/component/orders/kubernetes');
+    // A retired version's Deployments were deleted with it: nothing to link.
+    await userEvent.click(within(rowOf('1111111')).getAllByRole('button')[0]);
+    const retired = await screen.findByTestId('worker-1111111');
+    expect(retired).toHaveTextContent('diachronic.dev/version=1111111: deleted when the version was retired');
+    expect(within(retired).queryByRole('link')).toBeNull();
+    unmount();
+
+    // Without the tab (and without the catalog's entity route), the Deployment is named only.
+    await renderInTestApp(<VersionsTable family="order" versions={versions} />);
+    await userEvent.click(within(rowOf('2222222')).getAllByRole('button')[0]);
+    const named = await screen.findByTestId('worker-2222222');
+    expect(named).toHaveTextContent('Kubernetes Deployment labelled diachronic.dev/workflow=order,diachronic.dev/version=2222222');
+    expect(within(named).queryByRole('link')).toBeNull();
+  });
+
   it("says how many workers poll each version's queue, and raises an alarm for a version with work and no worker", async () => {
     const [newest, old] = familyView().versions;
     await renderInTestApp(
       <VersionsTable
+        family="order"
         versions={[
           { ...newest, health: { pollers: 0, backlog: 20, running: 20 } },
           { ...old, health: { pollers: 2, backlog: 0, running: 3 } },
@@ -86,7 +132,7 @@ describe('VersionsTable', () => {
       return (
         <>
           <button onClick={refresh}>refresh</button>
-          <VersionsTable versions={versions} />
+          <VersionsTable family="order" versions={versions} />
         </>
       );
     }
@@ -102,6 +148,7 @@ describe('VersionsTable', () => {
     const drain = { at: '2026-11-26T10:00:00.000Z', windowMs: 600_000, running: 40, left: 30, arrived: 10, leavingPerMinute: 2 };
     await renderInTestApp(
       <VersionsTable
+        family="order"
         versions={[
           { ...newest, versionId: '3333333', taskQueue: 'order@3333333', seq: 3 },
           { ...old, drain: { ...drain, emptyAt: '2026-11-26T10:20:00.000Z' } },
@@ -118,7 +165,7 @@ describe('VersionsTable', () => {
   });
 
   it('says when there is no version', async () => {
-    await renderInTestApp(<VersionsTable versions={[]} />);
+    await renderInTestApp(<VersionsTable family="order" versions={[]} />);
     expect(screen.getByText('No version deployed yet.')).toBeInTheDocument();
   });
 });

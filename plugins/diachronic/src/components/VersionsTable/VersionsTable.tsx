@@ -1,15 +1,19 @@
-import { useMemo } from 'react';
+import { Fragment, useMemo } from 'react';
 import Box from '@material-ui/core/Box';
 import Chip from '@material-ui/core/Chip';
 import LinearProgress from '@material-ui/core/LinearProgress';
 import Typography from '@material-ui/core/Typography';
-import { Table, TableColumn } from '@backstage/core-components';
+import { Link as AppLink, Table, TableColumn } from '@backstage/core-components';
+import { useRouteRef } from '@backstage/core-plugin-api';
+import { entityRouteParams, entityRouteRef } from '@backstage/plugin-catalog-react';
 import Link from '@material-ui/core/Link';
 import Tooltip from '@material-ui/core/Tooltip';
 import {
   githubCommitUrl,
   temporalTaskQueueUrl,
   temporalWorkflowsUrl,
+  unleashFlagUrl,
+  versionWorkerSelector,
   type DrainForecast,
   type FamilyVersion,
   type NewStartsSplit,
@@ -128,40 +132,66 @@ const columns: TableColumn<VersionRow>[] = [
   },
 ];
 
-/** Where to look further: Temporal's web UI, the commit on GitHub (each when known). */
+/** The entity tab of Backstage's Kubernetes plugin: `path` under the page of the entity (`kind:namespace/name`). */
+export interface KubernetesTab {
+  entityRef: string;
+  path: string;
+}
+
+/** Where to look further: Temporal's web UI, the flag in Unleash, the commit on GitHub, the worker in Kubernetes (each when known). */
 export interface VersionLinks {
   temporalUiUrl?: string;
+  /** The page of the project holding the flags in Unleash's admin UI (`FamilyView.unleashUiUrl`). */
+  unleashUiUrl?: string;
   /** The entity's `github.com/project-slug`. */
   githubSlug?: string;
+  kubernetesTab?: KubernetesTab;
+}
+
+/** A link to the entity's Kubernetes tab; only rendered when one is configured, as it needs the catalog's entity route. */
+function KubernetesTabLink({ tab, children }: { tab: KubernetesTab; children: string }) {
+  const entityRoute = useRouteRef(entityRouteRef);
+  return <AppLink to={`${entityRoute(entityRouteParams(tab.entityRef))}/${tab.path}`}>{children}</AppLink>;
+}
+
+/** Where the version's worker runs: the Deployments the Diachronic worker finds by their labels. */
+function WorkerDeployment({ family, row, kubernetesTab }: { family: string; row: VersionRow; kubernetesTab?: KubernetesTab }) {
+  const retired = row.status === 'archived';
+  const what = 'Kubernetes Deployment';
+  return (
+    <Typography variant="body2" data-testid={`worker-${row.versionId}`}>
+      {kubernetesTab && !retired ? <KubernetesTabLink tab={kubernetesTab}>{what}</KubernetesTabLink> : what} labelled{' '}
+      <code>{versionWorkerSelector(family, row.versionId)}</code>
+      {retired && ': deleted when the version was retired'}
+    </Typography>
+  );
 }
 
 /** The raw flag behind a row: what Unleash holds, for those who look at Unleash too; and where to look further. */
-function FlagDetails({ row, links }: { row: VersionRow; links: VersionLinks }) {
-  const { temporalUiUrl, githubSlug } = links;
+function FlagDetails({ family, row, links }: { family: string; row: VersionRow; links: VersionLinks }) {
+  const { temporalUiUrl, unleashUiUrl, githubSlug, kubernetesTab } = links;
+  const outside = [
+    temporalUiUrl && { text: 'task queue in Temporal', href: temporalTaskQueueUrl(temporalUiUrl, row.taskQueue) },
+    temporalUiUrl && { text: 'its workflows', href: temporalWorkflowsUrl(temporalUiUrl, `TaskQueue = "${row.taskQueue}"`) },
+    unleashUiUrl && { text: 'flag in Unleash', href: unleashFlagUrl(unleashUiUrl, row.flag) },
+    githubSlug && row.sha && { text: `commit ${row.sha.slice(0, 12)} on GitHub`, href: githubCommitUrl(githubSlug, row.sha) },
+  ].filter((link): link is { text: string; href: string } => !!link);
   return (
     <Box px={4} py={1} data-testid={`flag-${row.versionId}`}>
       <Typography variant="body2">
         Task queue <code>{row.taskQueue}</code> · flag <code>{row.flag}</code>
       </Typography>
-      {(temporalUiUrl || (githubSlug && row.sha)) && (
+      <WorkerDeployment family={family} row={row} kubernetesTab={kubernetesTab} />
+      {outside.length > 0 && (
         <Typography variant="body2" data-testid={`links-${row.versionId}`}>
-          {temporalUiUrl && (
-            <>
-              <Link href={temporalTaskQueueUrl(temporalUiUrl, row.taskQueue)} target="_blank" rel="noopener">
-                task queue in Temporal
+          {outside.map((link, i) => (
+            <Fragment key={link.text}>
+              {i > 0 && ' · '}
+              <Link href={link.href} target="_blank" rel="noopener">
+                {link.text}
               </Link>
-              {' · '}
-              <Link href={temporalWorkflowsUrl(temporalUiUrl, `TaskQueue = "${row.taskQueue}"`)} target="_blank" rel="noopener">
-                its workflows
-              </Link>
-            </>
-          )}
-          {temporalUiUrl && githubSlug && row.sha && ' · '}
-          {githubSlug && row.sha && (
-            <Link href={githubCommitUrl(githubSlug, row.sha)} target="_blank" rel="noopener">
-              commit {row.sha.slice(0, 12)} on GitHub
-            </Link>
-          )}
+            </Fragment>
+          ))}
         </Typography>
       )}
       <Typography variant="caption" color="textSecondary" display="block">
@@ -181,18 +211,39 @@ const noVersionYet = (
   </Box>
 );
 
+export interface VersionsTableProps {
+  family: string;
+  versions: FamilyVersion[];
+  split?: NewStartsSplit;
+  links?: VersionLinks;
+}
+
 /** A family's versions, newest first, with each one's share of new workflows (`split`, from the backend). */
-export function VersionsTable({ versions, split, links = {} }: { versions: FamilyVersion[]; split?: NewStartsSplit; links?: VersionLinks }) {
-  const { temporalUiUrl, githubSlug } = links;
+export function VersionsTable({ family, versions, split, links = {} }: VersionsTableProps) {
+  const { temporalUiUrl, unleashUiUrl, githubSlug, kubernetesTab } = links;
+  // Strings, so that equal links in new objects do not remount the panel.
+  const tabEntityRef = kubernetesTab?.entityRef;
+  const tabPath = kubernetesTab?.path;
   // The table uses the panel's render function as a component type: a new one each render would remount it.
   const detailPanel = useMemo(
     () => [
       {
-        tooltip: 'Flag, task queue and links',
-        render: ({ rowData }: { rowData: VersionRow }) => <FlagDetails row={rowData} links={{ temporalUiUrl, githubSlug }} />,
+        tooltip: 'Flag, task queue, worker and links',
+        render: ({ rowData }: { rowData: VersionRow }) => (
+          <FlagDetails
+            family={family}
+            row={rowData}
+            links={{
+              temporalUiUrl,
+              unleashUiUrl,
+              githubSlug,
+              kubernetesTab: tabEntityRef && tabPath ? { entityRef: tabEntityRef, path: tabPath } : undefined,
+            }}
+          />
+        ),
       },
     ],
-    [temporalUiUrl, githubSlug],
+    [family, temporalUiUrl, unleashUiUrl, githubSlug, tabEntityRef, tabPath],
   );
   const rows = useMemo(() => {
     const shareIn = (shares: NewStartsSplit['live'], versionId: string) => shares.find(share => share.versionId === versionId)?.percent ?? 0;

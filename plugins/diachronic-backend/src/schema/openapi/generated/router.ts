@@ -1052,6 +1052,11 @@ export const spec = {
                     type: 'string',
                   },
                 },
+                unleashUiUrl: {
+                  type: 'string',
+                  description:
+                    "The page of the project holding the version flags in Unleash's admin UI, when configured.",
+                },
               },
             },
           },

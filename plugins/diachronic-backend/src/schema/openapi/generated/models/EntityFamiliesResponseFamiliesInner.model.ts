@@ -19,4 +19,8 @@ export interface EntityFamiliesResponseFamiliesInner {
   cancelled: Array<any>;
   history: Array<any>;
   problems?: Array<string>;
+  /**
+   * The page of the project holding the version flags in Unleash\'s admin UI, when configured.
+   */
+  unleashUiUrl?: string;
 }
