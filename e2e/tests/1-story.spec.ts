@@ -279,5 +279,6 @@ test.describe.serial('the order family', () => {
     await openApp(page, '/diachronic');
     await expect(page.getByRole('link', { name: 'order', exact: true })).toBeVisible();
     await snap(page, '10-deployments-page');
+    await expectNoSeriousViolations(page, 'the Deployments page');
   });
 });

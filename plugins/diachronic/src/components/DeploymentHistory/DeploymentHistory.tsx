@@ -102,7 +102,7 @@ export function DeploymentHistory({ history, events }: DeploymentHistoryProps) {
   return (
     <Table<DeploymentHistoryEntry>
       title="History"
-      options={{ search: false, paging: history.length > 10, pageSize: 10, padding: 'dense' }}
+      options={{ search: false, paging: history.length > 10, pageSize: 10, padding: 'dense', draggable: false }}
       columns={columns}
       data={data}
       detailPanel={detailPanel}

@@ -1,9 +1,9 @@
 import Chip from '@material-ui/core/Chip';
-import { makeStyles, Theme } from '@material-ui/core/styles';
+import { darken, getContrastRatio, makeStyles, Theme } from '@material-ui/core/styles';
 import type { DeploymentPhase } from '@diachronic/backstage-plugin-diachronic-common';
 import { phaseLabels, PhaseTone, phaseTone } from '../../phases';
 
-const toneColor = (theme: Theme): Record<PhaseTone, string> => ({
+export const toneColor = (theme: Theme): Record<PhaseTone, string> => ({
   active: theme.palette.info.main,
   waiting: theme.palette.grey[700],
   ok: theme.palette.success.main,
@@ -11,9 +11,19 @@ const toneColor = (theme: Theme): Record<PhaseTone, string> => ({
   error: theme.palette.error.main,
 });
 
+/** WCAG AA's contrast for small text. */
+const READABLE_CONTRAST = 4.5;
+
+/** The tone's colour, darkened until white text on it is readable (some themes' greens and blues are light). */
+export function readableBehindWhite(color: string, white: string): string {
+  let background = color;
+  for (let i = 0; i < 10 && getContrastRatio(background, white) < READABLE_CONTRAST; i += 1) background = darken(background, 0.1);
+  return background;
+}
+
 const useStyles = makeStyles(theme => ({
   chip: ({ tone }: { tone: PhaseTone }) => ({
-    backgroundColor: toneColor(theme)[tone],
+    backgroundColor: readableBehindWhite(toneColor(theme)[tone], theme.palette.common.white),
     color: theme.palette.common.white,
     margin: 0,
   }),

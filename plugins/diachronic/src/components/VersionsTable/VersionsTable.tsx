@@ -258,7 +258,7 @@ export function VersionsTable({ family, versions, split, links = {} }: VersionsT
   return (
     <Table<VersionRow>
       title="Versions"
-      options={{ search: false, paging: versions.length > 10, pageSize: 10, padding: 'dense' }}
+      options={{ search: false, paging: versions.length > 10, pageSize: 10, padding: 'dense', draggable: false }}
       columns={columns}
       data={data}
       detailPanel={detailPanel}
