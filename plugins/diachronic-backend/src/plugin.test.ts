@@ -220,6 +220,10 @@ describe('diachronic backend against real Temporal, Unleash and a Diachronic wor
 
     const paused = await control(v2, 'pause', { reason: 'checking errors' }).expect(200);
     expect(paused.body.step).toMatchObject({ paused: true, percent: 20 });
+    // The Deployments page says it is paused (visibility's phase alone says rolling out), and promises no ETA.
+    const pausedRow = (await listed({ q: family })).items[0];
+    expect(pausedRow.latest).toMatchObject({ versionId: v2, phase: 'rolling_out' });
+    expect(pausedRow.running).toEqual({ requestedBy: USER, holds: ['paused'], step: { index: 1, count: expect.any(Number) } });
     expect((await control(v2, 'pause').expect(409)).body.error.message).toBe('pause refused: the rollout is already paused');
     await control(v2, 'resume').expect(200);
 
@@ -306,6 +310,14 @@ describe('diachronic backend against real Temporal, Unleash and a Diachronic wor
     // The queued version runs next, from v2 (an aborted version is never the previous one).
     const next = await waitForPhase(v4, ['completed']);
     expect(next.previous?.versionId).toBe(v2);
+    // The Deployments page keeps the aborted one in sight under the latest, with why it ended.
+    const row = await waitFor('the list to show v4 completed', async () => {
+      const item = (await listed({ q: family })).items[0];
+      return item?.latest?.versionId === v4 && item.latest.phase === 'completed' ? item : undefined;
+    });
+    expect(row.running).toBeUndefined();
+    expect(row.recentEnded?.[0]).toMatchObject({ versionId: v3, phase: 'aborted', reason: `aborted by ${USER}: error rate up` });
+    expect(row.recentEnded!.length).toBeLessThanOrEqual(3);
     const versions = (await entityView()).families[0].versions;
     expect(versions.find(version => version.versionId === v3)?.status).toMatch(/^(aborted|archived)$/);
   });

@@ -105,12 +105,13 @@ export const diachronicPlugin = createBackendPlugin({
           changeFeed?.followDeployment(request.family, request.versionId),
         );
 
-        const deploymentList = new DeploymentListService({ temporal, entities });
+        const endedDeployments = new EndedDeployments(temporal, logger);
+        const deploymentList = new DeploymentListService({ temporal, entities, endedDeployments });
         const familyViews = new FamilyViewService({
           temporal,
           unleashVersions: new UnleashVersions(settings.unleash),
           entities,
-          endedDeployments: new EndedDeployments(temporal, logger),
+          endedDeployments,
           policies,
           logger,
           unleashProjectUiUrl: settings.unleash.projectUiUrl,

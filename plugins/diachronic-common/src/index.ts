@@ -9,5 +9,6 @@ export * from './annotations';
 export * from './bodies';
 export * from './paths';
 export * from './permissions';
+export * from './runningDetail';
 export * from './signals';
 export * from './types';

@@ -56,6 +56,23 @@ export interface FamilyDeploymentSummary {
   freeze?: FamilyState['freeze'];
   /** The family's latest deployment (the running one, else the last one), if it ever had one. */
   latest?: DeploymentSummary;
+  /** What the running deployment says of itself; absent when none runs or it did not answer in time. */
+  running?: RunningDeploymentDetail;
+  /** The family's last ended deployments besides `latest`, newest first (aborted ones stay visible). */
+  recentEnded?: DeploymentHistoryEntry[];
+}
+
+/** What holds a running deployment where it is. */
+export type DeploymentHold = 'paused' | 'waiting for a window' | 'frozen' | 'gate failing';
+
+/** A running deployment as the Deployments page shows it: who asked, what holds it, when it is due to end. */
+export interface RunningDeploymentDetail {
+  requestedBy: string;
+  holds: DeploymentHold[];
+  /** The rollout's step (1-based) of its count, once it has one. */
+  step?: { index: number; count: number };
+  /** Estimated end of the rollout (ISO), while its steps are due. */
+  eta?: string;
 }
 
 export interface DeploymentListResponse {

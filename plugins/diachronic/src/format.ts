@@ -23,3 +23,11 @@ export function formatDuration(ms: number): string {
   if (ms < 86_400_000) return `${Math.round(ms / 360_000) / 10} h`;
   return `${Math.round(ms / 8_640_000) / 10} d`;
 }
+
+/** How long ago `iso` was, e.g. `8 min ago`; `just now` under 5 s. */
+export function formatAgo(iso: string, now: number = Date.now()): string {
+  const ms = now - new Date(iso).getTime();
+  if (!Number.isFinite(ms)) return iso;
+  if (ms < 5000) return 'just now';
+  return `${formatDuration(Math.round(ms / 1000) * 1000)} ago`;
+}

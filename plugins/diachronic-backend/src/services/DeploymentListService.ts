@@ -4,17 +4,23 @@ import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import { DeploymentPhase, isTerminalPhase } from '@diachronic/contract';
 import {
+  DeploymentHistoryEntry,
   DeploymentListResponse,
   DeploymentSummary,
   FamilyDeploymentSummary,
+  RunningDeploymentDetail,
   diachronicDeploymentReadPermission,
+  runningDetailOf,
 } from '@diachronic/backstage-plugin-diachronic-common';
+import { EndedDeployments } from './EndedDeployments';
 import { EntityAccess, OwningEntity } from './entities';
 import { TemporalAccess } from './temporal';
 import { unavailable } from './temporalErrors';
+import { queryDeploymentState } from './workflowQueries';
 import {
   isValidFamily,
   listDeploymentsOf,
+  listFamilyDeployments,
   listFamiliesWithVersionPrefix,
   listFamilyWorkflowsOf,
   listQueuedFamilies,
@@ -53,9 +59,27 @@ interface OwnedFamily {
 
 /** Beyond this many families to look up (two lists per 100), one page of the most recent deployments is read first. */
 const LOOKUPS_BEFORE_RECENT_PAGE = 500;
+/** Ended deployments a row shows besides its latest. */
+export const RECENT_ENDED_SHOWN = 3;
+/** Families of a page read at once (a running deployment's query, a family's ended deployments). */
+const PER_FAMILY_CONCURRENCY = 8;
+
+/** `work` for each item, at most `limit` at a time, results in the items' order. */
+async function eachLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await work(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
 
 export class DeploymentListService {
-  constructor(private readonly options: { temporal: TemporalAccess; entities: EntityAccess }) {}
+  constructor(private readonly options: { temporal: TemporalAccess; entities: EntityAccess; endedDeployments?: EndedDeployments }) {}
 
   /**
    * Every family the caller may read, with its owner and latest deployment, filtered and paged. The
@@ -106,17 +130,24 @@ export class DeploymentListService {
     }
 
     const page = matching.slice(offset, next);
+    const pageFamilies = page.map(({ family }) => family);
     // The page's family workflows carry their freeze in their memo: one list per 100 families.
-    const familyRows = await this.visibility('list deployments', () => listFamilyWorkflowsOf(client, page.map(({ family }) => family)));
+    const [familyRows, runningDetails, recentEnded] = await Promise.all([
+      this.visibility('list deployments', () => listFamilyWorkflowsOf(client, pageFamilies)),
+      eachLimited(pageFamilies, PER_FAMILY_CONCURRENCY, family => this.runningDetail(family, latest.get(family))),
+      eachLimited(pageFamilies, PER_FAMILY_CONCURRENCY, family => this.recentEnded(family, latest.get(family))),
+    ]);
     const frozen = new Map(familyRows.flatMap(row => (row.freeze ? [[row.family, row.freeze] as const] : [])));
     const items = page.map(
-      ({ entity, family }): FamilyDeploymentSummary => ({
+      ({ entity, family }, i): FamilyDeploymentSummary => ({
         family,
         entityRef: entity.entityRef,
         ...(entity.title && { entityTitle: entity.title }),
         ...(entity.owner && { owner: entity.owner }),
         queueLength: queueLength.get(family) ?? 0,
         ...(latest.has(family) && { latest: latest.get(family) }),
+        ...(runningDetails[i] && { running: runningDetails[i] }),
+        ...(recentEnded[i].length > 0 && { recentEnded: recentEnded[i] }),
         ...(frozen.has(family) && { freeze: frozen.get(family) }),
       }),
     );
@@ -150,6 +181,40 @@ export class DeploymentListService {
     const rows = await this.visibility('list deployments', () => listDeploymentsOf(client, versions));
     for (const { family, summary } of rows) if (!latest.has(family)) latest.set(family, summary);
     return latest;
+  }
+
+  /**
+   * What the family's running deployment says of itself (who asked, what holds it, its ETA); undefined
+   * when none runs, or when it does not answer: the row shows what visibility gave, never an error.
+   */
+  private async runningDetail(family: string, latest: DeploymentSummary | undefined): Promise<RunningDeploymentDetail | undefined> {
+    if (!latest || latest.status !== 'running' || (latest.phase && isTerminalPhase(latest.phase))) return undefined;
+    try {
+      return runningDetailOf(await queryDeploymentState(this.options.temporal, family, latest.versionId));
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * The family's last ended deployments besides its latest, newest first, each with why it ended (read once
+   * per run and kept); none when visibility does not answer, the row still shows.
+   */
+  private async recentEnded(family: string, latest: DeploymentSummary | undefined): Promise<DeploymentHistoryEntry[]> {
+    let rows: Array<{ summary: DeploymentSummary }>;
+    try {
+      rows = await listFamilyDeployments(this.options.temporal.client, family, RECENT_ENDED_SHOWN + 2);
+    } catch {
+      return [];
+    }
+    const ended = rows
+      .map(({ summary }) => summary)
+      .filter(summary => summary.status !== 'running' && summary.runId !== latest?.runId)
+      .slice(0, RECENT_ENDED_SHOWN);
+    const { endedDeployments } = this.options;
+    if (!endedDeployments) return ended;
+    const outcomes = await Promise.all(ended.map(summary => endedDeployments.outcomeOf(summary)));
+    return ended.map((summary, i) => ({ ...summary, ...(outcomes[i]?.reason && { reason: outcomes[i]!.reason }) }));
   }
 
   /** A visibility call; 503 when Temporal cannot be reached. */

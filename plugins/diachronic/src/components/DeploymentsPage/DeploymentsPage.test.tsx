@@ -89,6 +89,55 @@ describe('DeploymentsPage', () => {
     expect(within(billing).queryByTestId('gate-failed')).toBeNull();
   });
 
+  it('says what holds a running deployment, who asked, its step and ETA', async () => {
+    const rolling = { ...row('order').latest!, phase: 'rolling_out' as const, livePercent: 40, status: 'running' as const };
+    const paused = row('order', { latest: rolling, running: { requestedBy: 'user:default/ada', holds: ['paused', 'waiting for a window'], step: { index: 2, count: 4 } } });
+    const moving = row('billing', {
+      latest: rolling,
+      running: { requestedBy: 'github:octocat', holds: [], step: { index: 1, count: 4 }, eta: '2026-11-26T11:00:00.000Z' },
+    });
+    await render(fakeApi({ listDeployments: jest.fn(async () => list([paused, moving])) }));
+    const order = (await screen.findByRole('link', { name: 'order' })).closest('tr')!;
+    expect(within(order).getByText('Rolling out (paused)')).toBeInTheDocument();
+    expect(within(order).getByTestId('hold-waiting for a window')).toHaveTextContent('waiting for its window');
+    expect(within(order).getByTestId('running-detail')).toHaveTextContent(/^by user:default\/ada · step 2\/4$/);
+    const billing = screen.getByRole('link', { name: 'billing' }).closest('tr')!;
+    expect(within(billing).getByText('Rolling out')).toBeInTheDocument();
+    expect(within(billing).getByTestId('running-detail')).toHaveTextContent(
+      `by github:octocat · step 1/4 · ETA ${new Date('2026-11-26T11:00:00.000Z').toLocaleString()}`,
+    );
+    expect(within(billing).getByTestId('started')).toHaveAttribute('title', new Date('2026-11-26T10:00:00.000Z').toLocaleString());
+    expect(within(billing).getByTestId('started')).toHaveTextContent(/ ago$/);
+  });
+
+  it('keeps the ended deployments before the latest in sight, an aborted one with why on hover', async () => {
+    const sha = '3f9c2ab0e1d2c3b4a5968778695a4b3c2d1e0f9a';
+    const withEnded = row('order', {
+      latest: { ...row('order').latest!, phase: 'dark', livePercent: 0, status: 'running' },
+      recentEnded: [
+        {
+          workflowId: `diachronic/order/${sha}`,
+          runId: 'r3',
+          versionId: sha,
+          phase: 'aborted',
+          status: 'completed',
+          startedAt: '2026-11-26T09:00:00.000Z',
+          endedAt: '2026-11-26T09:30:00.000Z',
+          reason: 'aborted by user:default/ada: error rate doubled',
+        },
+      ],
+    });
+    await render(fakeApi({ listDeployments: jest.fn(async () => list([withEnded])) }));
+    const order = (await screen.findByRole('link', { name: 'order' })).closest('tr')!;
+    const ended = within(order).getByTestId('recent-ended');
+    expect(ended).toHaveTextContent(/^aborted 3f9c2ab · .+ ago$/);
+    expect(ended).toHaveAttribute('title', 'aborted by user:default/ada: error rate doubled');
+    // The short sha, the whole one on hover, and a button that copies it (on the latest version only).
+    expect(within(ended).getByText('3f9c2ab')).toHaveAttribute('title', sha);
+    expect(within(order).getByRole('button', { name: 'Copy 2222222' })).toBeInTheDocument();
+    expect(within(order).queryByRole('button', { name: `Copy ${sha}` })).toBeNull();
+  });
+
   it('marks a frozen family', async () => {
     const frozen = row('billing', { freeze: { scope: 'family', who: 'user:default/ops', why: 'audit', at: '2026-11-26T10:00:00.000Z' } });
     await render(fakeApi({ listDeployments: jest.fn(async () => list([frozen, row('order')])) }));

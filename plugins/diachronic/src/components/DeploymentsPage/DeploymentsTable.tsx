@@ -9,13 +9,16 @@ import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import {
   describeShares,
   newStartsSplit,
+  type DeploymentHold,
   type DeploymentSummary,
   type FamilyDeploymentSummary,
   type GateFailureMemo,
   type NewStartsSplit,
 } from '@diachronic/backstage-plugin-diachronic-common';
+import { formatAgo, formatTime } from '../../format';
 import { phaseLabels } from '../../phases';
 import { PhaseChip } from '../PhaseChip';
+import { ShortSha } from '../ShortSha';
 import { useStableRows } from '../tableRows';
 
 export interface DeploymentsTableProps {
@@ -80,41 +83,119 @@ function ServingCell({ row }: { row: FamilyDeploymentSummary }) {
   );
 }
 
+const noWrap = { whiteSpace: 'nowrap' } as const;
+
+/** The latest version, where it came from, and the family's last ended deployments under it (with why, on hover). */
+function VersionCell({ row }: { row: FamilyDeploymentSummary }) {
+  if (!row.latest) return <>—</>;
+  return (
+    <Box>
+      <ShortSha versionId={row.latest.versionId} />
+      {row.latest.previousVersionId && (
+        <Typography variant="caption" color="textSecondary" display="block" style={noWrap}>
+          from <ShortSha versionId={row.latest.previousVersionId} copy={false} />
+        </Typography>
+      )}
+      {row.recentEnded && row.recentEnded.length > 0 && (
+        <Box component="ul" m={0} p={0} style={{ listStyle: 'none' }} aria-label={`earlier deployments of ${row.family}`}>
+          {row.recentEnded.map(ended => (
+            <Typography
+              key={ended.runId || ended.workflowId}
+              component="li"
+              variant="caption"
+              color="textSecondary"
+              display="block"
+              style={noWrap}
+              title={ended.reason}
+              data-testid="recent-ended"
+            >
+              {ended.phase ? phaseLabels[ended.phase].toLocaleLowerCase('en-US') : ended.status}{' '}
+              <ShortSha versionId={ended.versionId} copy={false} />
+              {ended.endedAt && ` · ${formatAgo(ended.endedAt)}`}
+            </Typography>
+          ))}
+        </Box>
+      )}
+    </Box>
+  );
+}
+
+const holdLabels: Record<DeploymentHold, string> = {
+  paused: 'paused',
+  'waiting for a window': 'waiting for its window',
+  frozen: 'frozen',
+  'gate failing': 'health gate failing',
+};
+
+/** The phase, with what holds a running deployment (paused, waiting for its window, frozen, gate failing). */
+function PhaseCell({ row }: { row: FamilyDeploymentSummary }) {
+  const holds = row.running?.holds ?? [];
+  // The freeze and a failed gate have their own chips, from the family's and the deployment's memos.
+  const otherHolds = holds.filter(hold => hold !== 'paused' && !(hold === 'frozen' && row.freeze) && !(hold === 'gate failing' && row.latest?.gateFailure));
+  return (
+    <Box display="flex" flexWrap="wrap" alignItems="center" style={{ gap: 4 }}>
+      {row.latest?.phase ? <PhaseChip phase={row.latest.phase} paused={holds.includes('paused')} /> : row.latest?.status ?? 'never deployed'}
+      {otherHolds.map(hold => (
+        <Chip key={hold} size="small" variant="outlined" label={holdLabels[hold]} data-testid={`hold-${hold}`} />
+      ))}
+      {row.latest?.gateFailure && <GateFailureChip failure={row.latest.gateFailure} />}
+      {row.freeze && (
+        <Tooltip title={`by ${row.freeze.who}: ${row.freeze.why}${row.freeze.until ? ` · until ${new Date(row.freeze.until).toLocaleString()}` : ''}`}>
+          <Chip size="small" variant="outlined" label={row.freeze.scope === 'global' ? 'frozen (all)' : 'frozen'} data-testid="frozen" />
+        </Tooltip>
+      )}
+    </Box>
+  );
+}
+
+/** When the latest deployment started (how long ago; the time on hover), who asked, its step and ETA while due. */
+function StartedCell({ row }: { row: FamilyDeploymentSummary }) {
+  if (!row.latest) return <>—</>;
+  const { running } = row;
+  return (
+    <Box>
+      <Typography variant="body2" style={noWrap} title={formatTime(row.latest.startedAt)} data-testid="started">
+        {formatAgo(row.latest.startedAt)}
+      </Typography>
+      {running && (
+        <Typography variant="caption" color="textSecondary" display="block" data-testid="running-detail">
+          by {running.requestedBy}
+          {running.step && ` · step ${running.step.index}/${running.step.count}`}
+          {running.eta && ` · ETA ${formatTime(running.eta)}`}
+        </Typography>
+      )}
+    </Box>
+  );
+}
+
 function deploymentsColumns(rolloutLink: (entityRef: string) => string): TableColumn<FamilyDeploymentSummary>[] {
   return [
     {
       title: 'Family',
       field: 'family',
       defaultSort: 'asc',
-      render: row => <Link to={rolloutLink(row.entityRef)}>{row.family}</Link>,
-    },
-    {
-      title: 'Entity',
-      field: 'entityRef',
-      render: row => <EntityRefLink entityRef={row.entityRef} />,
-    },
-    {
-      title: 'Owner',
-      field: 'owner',
-      render: row => (row.owner ? <EntityRefLink entityRef={row.owner} defaultKind="group" /> : '—'),
+      // The entity and its owner under the family: two columns less, so that the row fits at 1024 px.
+      render: row => (
+        <Box>
+          <Link to={rolloutLink(row.entityRef)} style={noWrap}>
+            {row.family}
+          </Link>
+          <Typography variant="caption" color="textSecondary" display="block">
+            <EntityRefLink entityRef={row.entityRef} />
+            {row.owner && (
+              <>
+                {' · '}
+                <EntityRefLink entityRef={row.owner} defaultKind="group" />
+              </>
+            )}
+          </Typography>
+        </Box>
+      ),
     },
     {
       title: 'Version',
       field: 'latest.versionId',
-      render: row =>
-        row.latest ? (
-          <Typography variant="body2">
-            <code>{row.latest.versionId}</code>
-            {row.latest.previousVersionId && (
-              <Typography variant="caption" color="textSecondary" component="span">
-                {' '}
-                from {row.latest.previousVersionId}
-              </Typography>
-            )}
-          </Typography>
-        ) : (
-          '—'
-        ),
+      render: row => <VersionCell row={row} />,
     },
     {
       title: 'Phase',
@@ -123,23 +204,18 @@ function deploymentsColumns(rolloutLink: (entityRef: string) => string): TableCo
         (a.latest?.phase ? phaseLabels[a.latest.phase] : '').localeCompare(
           b.latest?.phase ? phaseLabels[b.latest.phase] : '',
         ),
-      render: row => (
-        <Box display="flex" flexWrap="wrap" alignItems="center" style={{ gap: 4 }}>
-          {row.latest?.phase ? <PhaseChip phase={row.latest.phase} /> : row.latest?.status ?? 'never deployed'}
-          {row.latest?.gateFailure && <GateFailureChip failure={row.latest.gateFailure} />}
-          {row.freeze && (
-            <Tooltip title={`by ${row.freeze.who}: ${row.freeze.why}${row.freeze.until ? ` · until ${new Date(row.freeze.until).toLocaleString()}` : ''}`}>
-              <Chip size="small" variant="outlined" label={row.freeze.scope === 'global' ? 'frozen (all)' : 'frozen'} data-testid="frozen" />
-            </Tooltip>
-          )}
-        </Box>
-      ),
+      render: row => <PhaseCell row={row} />,
     },
     {
       title: 'New workflows',
       field: 'latest.livePercent',
       customSort: (a, b) => (a.latest?.livePercent ?? -1) - (b.latest?.livePercent ?? -1),
       render: row => <ServingCell row={row} />,
+    },
+    {
+      title: 'Started',
+      field: 'latest.startedAt',
+      render: row => <StartedCell row={row} />,
     },
     { title: 'Queue', field: 'queueLength', type: 'numeric' },
   ];
@@ -153,7 +229,7 @@ const noFamilyMatches = (
   </Box>
 );
 
-/** One row per family: owner, current version, phase, live percentage, queue; sortable on each. */
+/** One row per family: its entity and owner, latest version and the ended ones before it, phase with what holds it, split, start, queue. */
 export function DeploymentsTable({ rows, rolloutLink, title = 'Deployments', loading }: DeploymentsTableProps) {
   const columns = useMemo(() => deploymentsColumns(rolloutLink), [rolloutLink]);
   const data = useStableRows(rows, familyOf);
@@ -161,7 +237,7 @@ export function DeploymentsTable({ rows, rolloutLink, title = 'Deployments', loa
     <Table<FamilyDeploymentSummary>
       title={title}
       isLoading={loading}
-      options={{ search: false, paging: rows.length > 20, pageSize: 20, padding: 'dense' }}
+      options={{ search: false, paging: rows.length > 20, pageSize: 20, padding: 'dense', draggable: false }}
       columns={columns}
       data={data}
       emptyContent={noFamilyMatches}

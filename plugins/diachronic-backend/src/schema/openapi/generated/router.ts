@@ -981,6 +981,53 @@ export const spec = {
                 latest: {
                   type: 'object',
                 },
+                running: {
+                  type: 'object',
+                  description:
+                    'What the running deployment says of itself; absent when none runs or it did not answer in time.',
+                  required: ['requestedBy', 'holds'],
+                  properties: {
+                    requestedBy: {
+                      type: 'string',
+                    },
+                    holds: {
+                      type: 'array',
+                      items: {
+                        type: 'string',
+                        enum: [
+                          'paused',
+                          'waiting for a window',
+                          'frozen',
+                          'gate failing',
+                        ],
+                      },
+                    },
+                    step: {
+                      type: 'object',
+                      required: ['index', 'count'],
+                      properties: {
+                        index: {
+                          type: 'integer',
+                        },
+                        count: {
+                          type: 'integer',
+                        },
+                      },
+                    },
+                    eta: {
+                      type: 'string',
+                      description: 'ISO time',
+                    },
+                  },
+                },
+                recentEnded: {
+                  type: 'array',
+                  description:
+                    "The family's last ended deployments besides `latest`, newest first, each with why it ended.",
+                  items: {
+                    type: 'object',
+                  },
+                },
               },
             },
           },

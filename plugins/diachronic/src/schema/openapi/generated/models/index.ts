@@ -4,6 +4,8 @@ export * from '../models/ControlDeploymentRequest.model';
 export * from '../models/ControlRequest.model';
 export * from '../models/DeploymentListResponse.model';
 export * from '../models/DeploymentListResponseItemsInner.model';
+export * from '../models/DeploymentListResponseItemsInnerRunning.model';
+export * from '../models/DeploymentListResponseItemsInnerRunningStep.model';
 export * from '../models/DeploymentState.model';
 export * from '../models/EntityFamiliesResponse.model';
 export * from '../models/EntityFamiliesResponseFamiliesInner.model';

@@ -1,0 +1,1 @@
+export { ShortSha, SHORT_SHA_LENGTH } from './ShortSha';
