@@ -219,6 +219,17 @@ test.describe.serial('the order family', () => {
 
     // At 50% about half of the running orders move to v4 before the abort.
     await expect.poll(() => orders.running(orderQueue(V4)), { timeout: 120_000 }).toBeGreaterThan(0);
+
+    // Paused, the rollout says so on the Deployments page too (visibility alone says "Rolling out").
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await expect(page.getByRole('button', { name: 'Resume' })).toBeVisible();
+    await openApp(page, '/diachronic');
+    const orderRow = page.getByRole('row').filter({ has: page.getByRole('link', { name: 'order', exact: true }) });
+    await expect(orderRow.getByText('Rolling out (paused)')).toBeVisible();
+    await expect(orderRow.getByTestId('running-detail')).toContainText('step 1/2');
+    await snap(page, '08b-deployments-paused');
+    await openRolloutTab(page, 'orders');
+
     await page.getByRole('button', { name: 'Abort' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel('Reason').fill('error rate doubled on v4');
@@ -278,6 +289,10 @@ test.describe.serial('the order family', () => {
       .toBe(true);
     await openApp(page, '/diachronic');
     await expect(page.getByRole('link', { name: 'order', exact: true })).toBeVisible();
+    // The aborted v4 stays in sight under the family's latest deployment, with why it ended.
+    const orderRow = page.getByRole('row').filter({ has: page.getByRole('link', { name: 'order', exact: true }) });
+    const abortedV4 = orderRow.getByTestId('recent-ended').filter({ hasText: `aborted ${V4}` });
+    await expect(abortedV4).toHaveAttribute('title', /error rate doubled on v4/);
     await snap(page, '10-deployments-page');
     await expectNoSeriousViolations(page, 'the Deployments page');
   });
