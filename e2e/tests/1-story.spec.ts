@@ -134,7 +134,7 @@ test.describe.serial('the order family', () => {
       .first()
       .getByRole('button', { name: /detail panel/i })
       .click();
-    await expect(page.getByText(/promote\s+by user:default\/guest/).first()).toBeVisible();
+    await expect(page.getByRole('list', { name: 'events' }).last().getByText(/promote\s+by user:default\/guest/)).toBeVisible();
     // Its chart: the live percentage from 0 to 100, marked where it was promoted.
     const chart = page.getByTestId('deployment-chart').last();
     await expect(chart).toHaveAttribute('aria-label', /^Live percentage over time, 0% to 100%; promote at /);
