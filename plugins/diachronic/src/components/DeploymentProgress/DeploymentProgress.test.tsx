@@ -74,6 +74,24 @@ describe('DeploymentProgress', () => {
     expect(screen.getByRole('progressbar', { name: 'workflows moved' })).toHaveAttribute('aria-valuenow', '40');
   });
 
+  it('says how long a deployment has run and links its workflow in Temporal', async () => {
+    jest.useFakeTimers({ now: new Date('2026-11-26T10:08:00.000Z'), advanceTimers: true });
+    try {
+      await renderInTestApp(<DeploymentProgress deployment={deploymentIn('rolling_out')} temporalUiUrl="http://temporal.example/namespaces/default" />);
+      expect(screen.getByTestId('requested')).toHaveTextContent(
+        `requested by user:default/ada · started ${new Date('2026-11-26T10:00:00.000Z').toLocaleString()} (running 8 min) · its workflow in Temporal`,
+      );
+      expect(screen.getByRole('link', { name: 'its workflow in Temporal' })).toHaveAttribute(
+        'href',
+        `http://temporal.example/namespaces/default/workflows?query=${encodeURIComponent('WorkflowId = "diachronic/order/2222222"')}`,
+      );
+    } finally {
+      jest.useRealTimers();
+    }
+    await renderInTestApp(<DeploymentProgress deployment={deploymentIn('completed', { endedAt: '2026-11-26T10:30:00.000Z' })} />);
+    expect(screen.getAllByTestId('requested').at(-1)).toHaveTextContent(/ · ended .+ \(took 30 min\)$/);
+  });
+
   it('says when a deployment waits for its deploy window', async () => {
     const deployment = deploymentIn('rolling_out', { waitingForWindow: { opensAt: '2026-11-30T08:00:00.000Z' } });
     await renderInTestApp(<DeploymentProgress deployment={deployment} />);

@@ -18,9 +18,11 @@ import {
   VersionRef,
   WaveState,
   isTerminalPhase,
+  temporalWorkflowsUrl,
   temporalWorkflowUrl,
+  workflowIds,
 } from '@diachronic/backstage-plugin-diachronic-common';
-import { formatFromNow, formatTime } from '../../format';
+import { formatDuration, formatFromNow, formatTime } from '../../format';
 import { useNow } from '../../hooks/useNow';
 import { DeploymentChart } from '../DeploymentChart';
 import { PhaseChip } from '../PhaseChip';
@@ -331,9 +333,23 @@ export function DeploymentProgress({
         <Typography variant="body1" data-testid="from-to">
           {versionLabel(previous)} → {versionLabel(version, request.versionId)}
         </Typography>
-        <Typography variant="caption" color="textSecondary">
-          requested by {request.requestedBy.who} · started {formatTime(deployment.startedAt)}
-          {deployment.endedAt && ` · ended ${formatTime(deployment.endedAt)}`}
+        <Typography variant="caption" color="textSecondary" data-testid="requested">
+          requested by {request.requestedBy.who} · started {formatTime(deployment.startedAt)}{' '}
+          {deployment.endedAt
+            ? `· ended ${formatTime(deployment.endedAt)} (took ${formatDuration(Date.parse(deployment.endedAt) - Date.parse(deployment.startedAt))})`
+            : `(running ${formatDuration(Math.max(0, Date.now() - Date.parse(deployment.startedAt)))})`}
+          {temporalUiUrl && (
+            <>
+              {' · '}
+              <Link
+                href={temporalWorkflowsUrl(temporalUiUrl, `WorkflowId = "${workflowIds.deployment(request.family, request.versionId)}"`)}
+                target="_blank"
+                rel="noopener"
+              >
+                its workflow in Temporal
+              </Link>
+            </>
+          )}
         </Typography>
       </Box>
       {reason && (

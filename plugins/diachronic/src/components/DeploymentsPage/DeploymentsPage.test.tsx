@@ -62,7 +62,8 @@ describe('DeploymentsPage', () => {
     // The split of new workflows, as routing makes it: the old version keeps what the new one does not take.
     expect(within(order).getByTestId('serving')).toHaveTextContent('1111111 60% · 2222222 40%');
     expect(within(screen.getByRole('link', { name: 'billing' }).closest('tr')!).getByTestId('serving')).toHaveTextContent(/^2222222 100%$/);
-    expect(within(order).getByText('2')).toBeInTheDocument();
+    expect(within(order).getByTestId('queued')).toHaveTextContent('2 queued');
+    expect(within(screen.getByRole('link', { name: 'billing' }).closest('tr')!).queryByTestId('queued')).toBeNull();
     expect(within(order).getByText('payments')).toBeInTheDocument();
     expect(
       within(screen.getByRole('link', { name: 'shipping' }).closest('tr')!).getByText('never deployed'),

@@ -127,7 +127,7 @@ const holdLabels: Record<DeploymentHold, string> = {
   'gate failing': 'health gate failing',
 };
 
-/** The phase, with what holds a running deployment (paused, waiting for its window, frozen, gate failing). */
+/** The phase, with what holds a running deployment (paused, waiting for its window, frozen, gate failing), and the queue behind it. */
 function PhaseCell({ row }: { row: FamilyDeploymentSummary }) {
   const holds = row.running?.holds ?? [];
   // The freeze and a failed gate have their own chips, from the family's and the deployment's memos.
@@ -143,6 +143,11 @@ function PhaseCell({ row }: { row: FamilyDeploymentSummary }) {
         <Tooltip title={`by ${row.freeze.who}: ${row.freeze.why}${row.freeze.until ? ` · until ${new Date(row.freeze.until).toLocaleString()}` : ''}`}>
           <Chip size="small" variant="outlined" label={row.freeze.scope === 'global' ? 'frozen (all)' : 'frozen'} data-testid="frozen" />
         </Tooltip>
+      )}
+      {row.queueLength > 0 && (
+        <Typography variant="caption" color="textSecondary" display="block" style={noWrap} data-testid="queued">
+          {row.queueLength} queued
+        </Typography>
       )}
     </Box>
   );
@@ -176,19 +181,18 @@ function deploymentsColumns(rolloutLink: (entityRef: string) => string): TableCo
       defaultSort: 'asc',
       // The entity and its owner under the family: two columns less, so that the row fits at 1024 px.
       render: row => (
-        <Box>
+        <Box maxWidth={200}>
           <Link to={rolloutLink(row.entityRef)} style={noWrap}>
             {row.family}
           </Link>
-          <Typography variant="caption" color="textSecondary" display="block">
+          <Typography variant="caption" display="block" noWrap>
             <EntityRefLink entityRef={row.entityRef} />
-            {row.owner && (
-              <>
-                {' · '}
-                <EntityRefLink entityRef={row.owner} defaultKind="group" />
-              </>
-            )}
           </Typography>
+          {row.owner && (
+            <Typography variant="caption" display="block" noWrap>
+              <EntityRefLink entityRef={row.owner} defaultKind="group" />
+            </Typography>
+          )}
         </Box>
       ),
     },
@@ -215,9 +219,9 @@ function deploymentsColumns(rolloutLink: (entityRef: string) => string): TableCo
     {
       title: 'Started',
       field: 'latest.startedAt',
+      cellStyle: { minWidth: 130 },
       render: row => <StartedCell row={row} />,
     },
-    { title: 'Queue', field: 'queueLength', type: 'numeric' },
   ];
 }
 
@@ -229,7 +233,7 @@ const noFamilyMatches = (
   </Box>
 );
 
-/** One row per family: its entity and owner, latest version and the ended ones before it, phase with what holds it, split, start, queue. */
+/** One row per family: its entity and owner, latest version and the ended ones before it, phase with what holds it and the queue, split, start. */
 export function DeploymentsTable({ rows, rolloutLink, title = 'Deployments', loading }: DeploymentsTableProps) {
   const columns = useMemo(() => deploymentsColumns(rolloutLink), [rolloutLink]);
   const data = useStableRows(rows, familyOf);

@@ -15,7 +15,7 @@ export function ShortSha({ versionId, copy = true }: { versionId: string; copy?:
           {short}
         </code>
       </Tooltip>
-      {copy && <CopyTextButton text={versionId} aria-label={`Copy ${versionId}`} tooltipText="Version copied" />}
+      {copy && <CopyTextButton text={versionId} aria-label={`Copy ${versionId}`} tooltipText="Version copied" variant="tertiary" />}
     </Box>
   );
 }

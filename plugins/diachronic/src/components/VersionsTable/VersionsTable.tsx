@@ -67,9 +67,16 @@ function WorkerCell({ row }: { row: VersionRow }) {
     );
   }
   return (
-    <Typography variant="body2" style={{ whiteSpace: 'nowrap' }}>
-      {health.pollers} polling{backlog}
-    </Typography>
+    <>
+      <Typography variant="body2" style={{ whiteSpace: 'nowrap' }}>
+        {health.pollers} polling
+      </Typography>
+      {health.backlog !== undefined && (
+        <Typography variant="caption" color="textSecondary" display="block" style={{ whiteSpace: 'nowrap' }}>
+          backlog {health.backlog}
+        </Typography>
+      )}
+    </>
   );
 }
 
@@ -93,9 +100,14 @@ const columns: TableColumn<VersionRow>[] = [
           <Chip size="small" label={statusLabel[row.status]} />
         </Box>
         {row.aborted && (
-          <Typography variant="caption" display="block">
-            aborted by {row.aborted.who} {formatTime(row.aborted.at)}
-            {row.aborted.why && `: ${row.aborted.why}`}
+          // When and why in full on hover: at 1024 px a reason inline widens the column past the table's edge.
+          <Typography
+            variant="caption"
+            display="block"
+            title={`${formatTime(row.aborted.at)}${row.aborted.why ? `: ${row.aborted.why}` : ''}`}
+            data-testid={`aborted-${row.versionId}`}
+          >
+            aborted by {row.aborted.who}
           </Typography>
         )}
       </Box>
