@@ -97,7 +97,7 @@ function WorkflowItem({
         secondaryTypographyProps={{ variant: 'caption', style: { overflowWrap: 'anywhere' } }}
         primary={
           temporalUiUrl ? (
-            <Link href={temporalWorkflowUrl(temporalUiUrl, workflow.workflowId, workflow.runId)} target="_blank" rel="noopener">
+            <Link href={temporalWorkflowUrl(temporalUiUrl, workflow.workflowId, workflow.runId)} target="_blank" rel="noopener" underline="always">
               {workflow.workflowId}
             </Link>
           ) : (
@@ -345,6 +345,8 @@ export function DeploymentProgress({
                 href={temporalWorkflowsUrl(temporalUiUrl, `WorkflowId = "${workflowIds.deployment(request.family, request.versionId)}"`)}
                 target="_blank"
                 rel="noopener"
+                // Underlined: inside a line of text, colour alone does not tell a link (WCAG 1.4.1).
+                underline="always"
               >
                 its workflow in Temporal
               </Link>

@@ -199,7 +199,7 @@ function FlagDetails({ family, row, links }: { family: string; row: VersionRow; 
           {outside.map((link, i) => (
             <Fragment key={link.text}>
               {i > 0 && ' · '}
-              <Link href={link.href} target="_blank" rel="noopener">
+              <Link href={link.href} target="_blank" rel="noopener" underline="always">
                 {link.text}
               </Link>
             </Fragment>
