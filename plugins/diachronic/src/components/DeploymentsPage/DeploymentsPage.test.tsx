@@ -188,7 +188,8 @@ describe('DeploymentsPage', () => {
     listDeployments.mockImplementation(async () =>
       list([row('order', { latest: { ...rows[0].latest!, livePercent: 50 } }), ...rows.slice(1)]),
     );
-    expect(await screen.findByText('1111111 50% · 2222222 50%', {}, { timeout: 30_000 })).toBeInTheDocument();
+    const order = screen.getByRole('link', { name: 'order' }).closest('tr')!;
+    await waitFor(() => expect(within(order).getByTestId('serving')).toHaveTextContent('1111111 50% · 2222222 50%'), { timeout: 30_000 });
     expect(screen.getByRole('link', { name: 'billing' })).toBe(billing);
   });
 

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { Fragment, useMemo } from 'react';
 import Box from '@material-ui/core/Box';
 import Chip from '@material-ui/core/Chip';
 import LinearProgress from '@material-ui/core/LinearProgress';
@@ -18,7 +18,7 @@ import {
 import { formatAgo, formatTime } from '../../format';
 import { phaseLabels } from '../../phases';
 import { PhaseChip } from '../PhaseChip';
-import { ShortSha } from '../ShortSha';
+import { SHORT_SHA_LENGTH, ShortSha } from '../ShortSha';
 import { useStableRows } from '../tableRows';
 
 export interface DeploymentsTableProps {
@@ -47,6 +47,7 @@ function GateFailureChip({ failure }: { failure: GateFailureMemo }) {
 }
 
 const familyOf = (row: FamilyDeploymentSummary) => row.family;
+const noWrap = { whiteSpace: 'nowrap' } as const;
 
 /**
  * Where new workflows go, from the family's latest deployment alone (the list reads no flags): its version
@@ -65,9 +66,20 @@ function ServingCell({ row }: { row: FamilyDeploymentSummary }) {
   const live = split.live.length > 0 ? describeShares(split.live) : 'no version';
   const newest = split.live[0];
   return (
-    <Box minWidth={140}>
-      <Typography variant="body2" style={{ whiteSpace: 'nowrap' }} data-testid="serving">
-        {live}
+    <Box minWidth={110}>
+      {/* Each share whole; at 1024 px the line breaks between them. */}
+      <Typography variant="body2" data-testid="serving">
+        {split.live.length > 0
+          ? split.live
+              .slice()
+              .reverse()
+              .map((share, i) => (
+                <Fragment key={share.versionId}>
+                  {i > 0 && ' · '}
+                  <span style={noWrap}>{describeShares([{ ...share, versionId: share.versionId.slice(0, SHORT_SHA_LENGTH) }])}</span>
+                </Fragment>
+              ))
+          : live}
       </Typography>
       <LinearProgress
         variant="determinate"
@@ -82,8 +94,6 @@ function ServingCell({ row }: { row: FamilyDeploymentSummary }) {
     </Box>
   );
 }
-
-const noWrap = { whiteSpace: 'nowrap' } as const;
 
 /** The latest version, where it came from, and the family's last ended deployments under it (with why, on hover). */
 function VersionCell({ row }: { row: FamilyDeploymentSummary }) {
@@ -105,7 +115,6 @@ function VersionCell({ row }: { row: FamilyDeploymentSummary }) {
               variant="caption"
               color="textSecondary"
               display="block"
-              style={noWrap}
               title={ended.reason}
               data-testid="recent-ended"
             >
@@ -219,7 +228,7 @@ function deploymentsColumns(rolloutLink: (entityRef: string) => string): TableCo
     {
       title: 'Started',
       field: 'latest.startedAt',
-      cellStyle: { minWidth: 130 },
+      cellStyle: { minWidth: 110 },
       render: row => <StartedCell row={row} />,
     },
   ];
