@@ -1,9 +1,9 @@
-import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import { Progress, ResponseErrorPanel } from '@backstage/core-components';
 import type { CompoundEntityRef } from '@backstage/catalog-model';
 import { useDeploymentState } from '../../hooks';
 import { DeploymentChart } from '../DeploymentChart';
+import { DetailPanel } from '../tableRows';
 import { EventsTimeline } from './EventsTimeline';
 
 export interface DeploymentEventsProps {
@@ -16,7 +16,7 @@ export interface DeploymentEventsProps {
 export function DeploymentEvents({ entityRef, family, versionId }: DeploymentEventsProps) {
   const { value, error, loading, retry } = useDeploymentState(entityRef, family, versionId);
   return (
-    <Box px={4} py={1}>
+    <DetailPanel>
       {loading && <Progress />}
       {error && (
         <>
@@ -32,6 +32,6 @@ export function DeploymentEvents({ entityRef, family, versionId }: DeploymentEve
           <EventsTimeline events={value.events} />
         </>
       )}
-    </Box>
+    </DetailPanel>
   );
 }

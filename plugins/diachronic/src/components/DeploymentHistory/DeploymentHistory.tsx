@@ -7,7 +7,7 @@ import type { DeploymentHistoryEntry } from '@diachronic/backstage-plugin-diachr
 import { formatDuration, formatTime } from '../../format';
 import { PhaseChip } from '../PhaseChip';
 import { DeploymentEvents } from './DeploymentEvents';
-import { useStableRows } from '../tableRows';
+import { DetailPanel, useStableRows } from '../tableRows';
 
 const columns: TableColumn<DeploymentHistoryEntry>[] = [
   // Few columns, so that the reason fits at 1024 px: where it came from under the version, how far it got under its phase.
@@ -90,9 +90,9 @@ export function DeploymentHistory({ history, events }: DeploymentHistoryProps) {
                 rowData.runId ? (
                   <DeploymentEvents entityRef={{ kind, namespace, name }} family={family} versionId={rowData.versionId} />
                 ) : (
-                  <Box px={4} py={1}>
+                  <DetailPanel>
                     <Typography variant="body2">Never ran: {rowData.reason}</Typography>
-                  </Box>
+                  </DetailPanel>
                 ),
             },
           ]

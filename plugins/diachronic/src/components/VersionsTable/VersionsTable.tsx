@@ -20,7 +20,7 @@ import {
   type VersionStatus,
 } from '@diachronic/backstage-plugin-diachronic-common';
 import { formatTime } from '../../format';
-import { useStableRows } from '../tableRows';
+import { DetailPanel, useStableRows } from '../tableRows';
 
 const statusLabel: Record<VersionStatus, string> = {
   live: 'Live',
@@ -189,7 +189,7 @@ function FlagDetails({ family, row, links }: { family: string; row: VersionRow; 
     githubSlug && row.sha && { text: `commit ${row.sha.slice(0, 12)} on GitHub`, href: githubCommitUrl(githubSlug, row.sha) },
   ].filter((link): link is { text: string; href: string } => !!link);
   return (
-    <Box px={4} py={1} data-testid={`flag-${row.versionId}`}>
+    <DetailPanel testId={`flag-${row.versionId}`}>
       <Typography variant="body2">
         Task queue <code>{row.taskQueue}</code> · flag <code>{row.flag}</code>
       </Typography>
@@ -210,7 +210,7 @@ function FlagDetails({ family, row, links }: { family: string; row: VersionRow; 
         Live strategy {row.livePercent}% of workflow ids · dark strategy (test workflows) {row.darkEnabled ? 'on' : 'off'}.
         Newer versions take their ids first, so a version's share of new workflows can be less than its flag's percentage.
       </Typography>
-    </Box>
+    </DetailPanel>
   );
 }
 

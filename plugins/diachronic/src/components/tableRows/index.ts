@@ -1,2 +1,3 @@
 export { useStableRows } from './useStableRows';
 export type { Keyed } from './useStableRows';
+export { DetailPanel } from './DetailPanel';
