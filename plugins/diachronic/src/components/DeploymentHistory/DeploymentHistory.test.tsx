@@ -121,5 +121,7 @@ describe('EventsTimeline', () => {
     const items = screen.getAllByRole('listitem');
     expect(items).toHaveLength(2);
     expect(items[1]).toHaveTextContent(/pause by user:default\/bob.*why: watching latency/);
+    // Long events wrap: Backstage's theme keeps a list item's text to one clipped line.
+    expect(items[1].firstElementChild).toHaveStyle({ whiteSpace: 'normal' });
   });
 });

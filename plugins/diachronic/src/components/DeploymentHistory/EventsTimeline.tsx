@@ -1,9 +1,9 @@
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
-import ListItemText from '@material-ui/core/ListItemText';
 import Typography from '@material-ui/core/Typography';
 import type { DeploymentEvent } from '@diachronic/backstage-plugin-diachronic-common';
 import { formatTime } from '../../format';
+import { WrappedListItemText } from '../WrappedListItemText';
 
 /** Who did what, why and when, oldest first. */
 export function EventsTimeline({ events }: { events: DeploymentEvent[] }) {
@@ -12,7 +12,7 @@ export function EventsTimeline({ events }: { events: DeploymentEvent[] }) {
     <List dense aria-label="events">
       {events.map((event, i) => (
         <ListItem key={`${event.at}-${i}`} divider>
-          <ListItemText
+          <WrappedListItemText
             primary={
               <>
                 <strong>{event.action}</strong> by {event.who}

@@ -3,7 +3,6 @@ import Link from '@material-ui/core/Link';
 import LinearProgress from '@material-ui/core/LinearProgress';
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
-import ListItemText from '@material-ui/core/ListItemText';
 import Step from '@material-ui/core/Step';
 import StepLabel from '@material-ui/core/StepLabel';
 import Stepper from '@material-ui/core/Stepper';
@@ -26,6 +25,7 @@ import { formatDuration, formatFromNow, formatTime } from '../../format';
 import { useNow } from '../../hooks/useNow';
 import { DeploymentChart } from '../DeploymentChart';
 import { PhaseChip } from '../PhaseChip';
+import { WrappedListItemText } from '../WrappedListItemText';
 
 const versionLabel = (version: VersionRef | null | undefined, versionId?: string) =>
   version ? `${version.versionId} (#${version.seq})` : versionId ?? 'none';
@@ -92,7 +92,7 @@ function WorkflowItem({
 }) {
   return (
     <ListItem disableGutters>
-      <ListItemText
+      <WrappedListItemText
         primaryTypographyProps={{ variant: 'body2' }}
         secondaryTypographyProps={{ variant: 'caption', style: { overflowWrap: 'anywhere' } }}
         primary={
@@ -300,7 +300,7 @@ function HealthGateSummary({ deployment }: { deployment: DeploymentState }) {
             .reverse()
             .map(evaluation => (
               <ListItem key={`${evaluation.at}-${evaluation.trigger}`} disableGutters>
-                <ListItemText
+                <WrappedListItemText
                   primaryTypographyProps={{ variant: 'caption', color: evaluation.passed ? 'textSecondary' : 'error' }}
                   primary={`${formatTime(evaluation.at)} · ${evaluation.trigger} · ${evaluation.passed ? 'passed' : 'failed'} · ${measuredText(evaluation)}`}
                 />

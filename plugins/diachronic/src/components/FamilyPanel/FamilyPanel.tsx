@@ -2,7 +2,6 @@ import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
-import ListItemText from '@material-ui/core/ListItemText';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import { InfoCard } from '@backstage/core-components';
@@ -17,6 +16,7 @@ import { FamilyFreeze } from '../FamilyFreeze';
 import { FamilyPolicy } from '../FamilyPolicy';
 import { SplitBar } from '../SplitBar';
 import { VersionsTable } from '../VersionsTable';
+import { WrappedListItemText } from '../WrappedListItemText';
 
 interface RunningDeploymentProps {
   entityRef: CompoundEntityRef;
@@ -55,7 +55,7 @@ function Queue({ queue }: { queue: FamilyView['queue'] }) {
       <List dense aria-label="queued deployments">
         {queue.map((entry, i) => (
           <ListItem key={entry.versionId}>
-            <ListItemText
+            <WrappedListItemText
               primary={`${i + 1}. ${entry.versionId}`}
               secondary={`requested by ${entry.requestedBy.who} ${formatTime(entry.requestedAt)}${
                 entry.requestedBy.why ? ` · ${entry.requestedBy.why}` : ''
