@@ -139,6 +139,14 @@ describe('DeploymentsPage', () => {
     expect(within(order).queryByRole('button', { name: `Copy ${sha}` })).toBeNull();
   });
 
+  it('keeps a long family name on one line, cut with an ellipsis, whole on hover', async () => {
+    const long = 'payments.settlement-reconciliation.nightly-ledger-export-v2';
+    await render(fakeApi({ listDeployments: jest.fn(async () => list([row(long)])) }));
+    const name = within((await screen.findByRole('link', { name: long })).closest('tr')!).getByTestId('family');
+    expect(name).toHaveAttribute('title', long);
+    expect(name).toHaveStyle({ whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' });
+  });
+
   it('marks a frozen family', async () => {
     const frozen = row('billing', { freeze: { scope: 'family', who: 'user:default/ops', why: 'audit', at: '2026-11-26T10:00:00.000Z' } });
     await render(fakeApi({ listDeployments: jest.fn(async () => list([frozen, row('order')])) }));

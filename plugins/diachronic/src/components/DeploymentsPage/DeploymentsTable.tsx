@@ -191,9 +191,10 @@ function deploymentsColumns(rolloutLink: (entityRef: string) => string): TableCo
       // The entity and its owner under the family: two columns less, so that the row fits at 1024 px.
       render: row => (
         <Box maxWidth={200}>
-          <Link to={rolloutLink(row.entityRef)} style={noWrap}>
-            {row.family}
-          </Link>
+          {/* A family name runs to 63 characters: cut with an ellipsis, whole on hover. */}
+          <Typography variant="body2" noWrap title={row.family} data-testid="family">
+            <Link to={rolloutLink(row.entityRef)}>{row.family}</Link>
+          </Typography>
           <Typography variant="caption" display="block" noWrap>
             <EntityRefLink entityRef={row.entityRef} />
           </Typography>
